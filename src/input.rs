@@ -1,0 +1,323 @@
+//! Reading articles: plain-text files, JSON Lines files, directories and
+//! standard input (SPEC section 1). The reader streams: it holds one line or
+//! one file at a time, and every article it finds becomes exactly one item,
+//! an `Article` or an `InputError`, in input order.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// One article to extract from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Article {
+    /// The article's id: the `id` field, or the file name without extension.
+    pub id: String,
+    /// The text, exactly as received (a leading BOM dropped).
+    pub text: String,
+    /// Publication date `YYYY-MM-DD`, the reference for relative dates.
+    pub date: Option<String>,
+}
+
+impl Article {
+    /// An article with an id and a text and no date.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Article {
+        Article { id: id.into(), text: text.into(), date: None }
+    }
+}
+
+/// An input that could not become an article; it is reported as an error
+/// record in the article's place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputError {
+    /// The article's id when it could be recovered, else `FILE:LINE`.
+    pub id: String,
+    /// A short machine-readable kind: `json`, `no_text`, `utf8`, `io`, `too_large`.
+    pub kind: &'static str,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// What the reader yields for each article.
+pub type Item = Result<Article, InputError>;
+
+/// How standard input is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StdinFormat {
+    /// One JSON object per line.
+    JsonLines,
+    /// The whole of stdin is one article.
+    Text,
+}
+
+enum Source {
+    Stdin,
+    Path(PathBuf),
+    Failed(String, String),
+}
+
+/// A streaming reader over every article of a list of paths (`-` is stdin).
+pub struct Reader {
+    sources: VecDeque<Source>,
+    lines: Option<Lines>,
+    stdin_format: StdinFormat,
+    max_bytes: usize,
+}
+
+struct Lines {
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    line_no: usize,
+}
+
+impl Reader {
+    /// A reader over `paths`; an empty list reads stdin. Directories are
+    /// expanded to their `.txt` and `.jsonl` files, recursively, sorted.
+    /// Articles longer than `max_bytes` become `too_large` errors.
+    pub fn new(paths: &[PathBuf], stdin_format: StdinFormat, max_bytes: usize) -> Reader {
+        let mut sources = VecDeque::new();
+        if paths.is_empty() {
+            sources.push_back(Source::Stdin);
+        }
+        for p in paths {
+            if p.as_os_str() == "-" {
+                sources.push_back(Source::Stdin);
+            } else if p.is_dir() {
+                let mut files = Vec::new();
+                if let Err(e) = walk(p, &mut files) {
+                    sources.push_back(Source::Failed(p.display().to_string(), e.to_string()));
+                }
+                files.sort();
+                sources.extend(files.into_iter().map(Source::Path));
+            } else {
+                sources.push_back(Source::Path(p.clone()));
+            }
+        }
+        Reader { sources, lines: None, stdin_format, max_bytes }
+    }
+
+    fn next_line_item(&mut self) -> Option<Item> {
+        let max = self.max_bytes;
+        let lines = self.lines.as_mut()?;
+        loop {
+            lines.line_no += 1;
+            let at = format!("{}:{}", lines.name, lines.line_no);
+            match read_line(&mut lines.reader, max) {
+                Ok(Line::End) => {
+                    self.lines = None;
+                    return None;
+                }
+                Ok(Line::TooLong) => {
+                    return Some(Err(InputError {
+                        id: at,
+                        kind: "too_large",
+                        message: format!("line longer than the limit of {max} bytes"),
+                    }));
+                }
+                Ok(Line::Bytes(bytes)) => {
+                    let bytes = strip_bom(&bytes, lines.line_no == 1);
+                    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    return Some(parse_json_line(bytes, &at));
+                }
+                Err(e) => {
+                    self.lines = None;
+                    return Some(Err(InputError { id: at, kind: "io", message: e.to_string() }));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Reader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if self.lines.is_some() {
+                if let Some(item) = self.next_line_item() {
+                    return Some(item);
+                }
+                continue;
+            }
+            match self.sources.pop_front()? {
+                Source::Failed(id, message) => {
+                    return Some(Err(InputError { id, kind: "io", message }));
+                }
+                Source::Stdin => {
+                    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
+                    match self.stdin_format {
+                        StdinFormat::JsonLines => {
+                            self.lines = Some(Lines { name: "<stdin>".into(), reader, line_no: 0 });
+                        }
+                        StdinFormat::Text => return Some(read_text("stdin", reader, self.max_bytes)),
+                    }
+                }
+                Source::Path(path) => {
+                    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let file = match File::open(&path) {
+                        Ok(f) => f,
+                        Err(e) => {
+                            return Some(Err(InputError {
+                                id,
+                                kind: "io",
+                                message: format!("{}: {e}", path.display()),
+                            }));
+                        }
+                    };
+                    let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(file));
+                    if path.extension().is_some_and(|e| e == "jsonl") {
+                        self.lines = Some(Lines { name: path.display().to_string(), reader, line_no: 0 });
+                    } else {
+                        return Some(read_text(&id, reader, self.max_bytes));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "txt" || e == "jsonl") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+enum Line {
+    Bytes(Vec<u8>),
+    TooLong,
+    End,
+}
+
+/// Reads one line without ever holding more than `max` bytes of it.
+fn read_line(reader: &mut dyn BufRead, max: usize) -> io::Result<Line> {
+    let mut buf = Vec::new();
+    let n = reader.take(max as u64 + 1).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(Line::End);
+    }
+    if buf.last() == Some(&b'\n') || buf.len() <= max {
+        return Ok(Line::Bytes(buf));
+    }
+    // Skip the rest of the oversized line.
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(Line::TooLong);
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(Line::TooLong);
+            }
+            None => {
+                let len = chunk.len();
+                reader.consume(len);
+            }
+        }
+    }
+}
+
+fn strip_bom(bytes: &[u8], first: bool) -> &[u8] {
+    if first { bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes) } else { bytes }
+}
+
+fn read_text(id: &str, reader: Box<dyn BufRead + Send>, max: usize) -> Item {
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.take(max as u64 + 1).read_to_end(&mut bytes) {
+        return Err(InputError { id: id.into(), kind: "io", message: e.to_string() });
+    }
+    if bytes.len() > max {
+        return Err(InputError {
+            id: id.into(),
+            kind: "too_large",
+            message: format!("article longer than the limit of {max} bytes"),
+        });
+    }
+    let bytes = strip_bom(&bytes, true).to_vec();
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Article { id: id.into(), text, date: None }),
+        Err(e) => Err(InputError {
+            id: id.into(),
+            kind: "utf8",
+            message: format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        }),
+    }
+}
+
+/// Parses one JSON Lines record; `at` (`FILE:LINE`) stands in for a missing id.
+pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            // Recover the id when the rest of the line is readable.
+            let lossy = String::from_utf8_lossy(bytes);
+            let id = serde_json::from_str::<Value>(&lossy).ok().and_then(|v| id_of(&v)).unwrap_or_else(|| at.into());
+            return Err(InputError {
+                id,
+                kind: "utf8",
+                message: format!("{at}: invalid UTF-8 at byte {}", e.valid_up_to()),
+            });
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return Err(InputError { id: at.into(), kind: "json", message: format!("{at}: not JSON: {e}") }),
+    };
+    let id = id_of(&value).unwrap_or_else(|| at.into());
+    let Some(obj) = value.as_object() else {
+        return Err(InputError { id, kind: "json", message: format!("{at}: not a JSON object") });
+    };
+    let Some(text) = obj.get("text").and_then(Value::as_str) else {
+        return Err(InputError { id, kind: "no_text", message: format!("{at}: no string field `text`") });
+    };
+    let date = ["date", "published"].iter().find_map(|k| obj.get(*k).and_then(Value::as_str)).and_then(iso_day);
+    Ok(Article { id, text: text.to_string(), date })
+}
+
+fn id_of(v: &Value) -> Option<String> {
+    match v.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DD` from a date or a date-time string (`2024-07-31T09:00:00Z`).
+pub fn iso_day(s: &str) -> Option<String> {
+    let day = s.get(..10)?;
+    let b = day.as_bytes();
+    let ok = b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    ok.then(|| day.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_json_line_errors_keep_the_id() {
+        let e = parse_json_line(br#"{"id": "a1", "title": "x"}"#, "f:1").unwrap_err();
+        assert_eq!((e.id.as_str(), e.kind), ("a1", "no_text"));
+        let e = parse_json_line(b"{not json", "f:2").unwrap_err();
+        assert_eq!((e.id.as_str(), e.kind), ("f:2", "json"));
+        let e = parse_json_line(b"{\"id\": \"u\", \"text\": \"\xff\"}", "f:3").unwrap_err();
+        assert_eq!((e.id.as_str(), e.kind), ("u", "utf8"));
+    }
+
+    #[test]
+    fn input_dates_accept_date_times() {
+        let a = parse_json_line(br#"{"id": 7, "text": "t", "published": "2024-07-31T10:00:00Z"}"#, "f:1").unwrap();
+        assert_eq!((a.id.as_str(), a.date.as_deref()), ("7", Some("2024-07-31")));
+        assert_eq!(iso_day("July 31"), None);
+    }
+}

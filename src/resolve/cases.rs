@@ -1,0 +1,259 @@
+//! Cases: who brings which action against whom (SPEC section 3, cases).
+//!
+//! Each `case_trigger` match (`rules/cases.jsonl`) is read in its sentence by
+//! its frame: "A sued B" (active), "the suit filed by A against B"
+//! (passive), "B pleaded guilty" (defendant), "A v. B" (caption). Sides are
+//! the party mentions around the trigger, with lists ("X, Y and Z") taken
+//! whole. A defendant-only frame gets its plaintiff from the article: the
+//! plaintiff of its other actions, else the agency that prosecutes or
+//! announces, else the United States.
+
+use std::collections::BTreeSet;
+
+use crate::document::Document;
+use crate::rules::{Label, RuleSet};
+use crate::span::Span;
+
+use super::courts::Court;
+use super::dates::ResolvedDate;
+use super::parties::{Kind, Parties};
+use super::Selected;
+
+/// A side in a legal action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Brings the action.
+    Plaintiff,
+    /// The action is against it.
+    Defendant,
+}
+
+impl Role {
+    /// The SPEC spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Plaintiff => "plaintiff",
+            Role::Defendant => "defendant",
+        }
+    }
+}
+
+/// One legal action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// Party indexes bringing it.
+    pub plaintiffs: Vec<usize>,
+    /// Party indexes it is against.
+    pub defendants: Vec<usize>,
+    /// The court's id.
+    pub court: Option<String>,
+    /// When it was filed, as a date value.
+    pub filed: Option<String>,
+    /// A short phrase from the article.
+    pub subject: Option<String>,
+}
+
+struct Frame {
+    at: Span,
+    plaintiffs: Vec<usize>,
+    defendants: Vec<usize>,
+}
+
+/// Reads every trigger and assembles the cases.
+pub fn resolve(
+    doc: &Document<'_>,
+    rules: &RuleSet,
+    selected: &Selected,
+    parties: &Parties,
+    courts: &[Court],
+    dates: &[ResolvedDate],
+) -> Vec<Case> {
+    let mut frames = Vec::new();
+    let mut prosecutors = Vec::new();
+    for m in selected.of(Label::CaseTrigger) {
+        let Some(sentence) = doc.sentences.get(doc.sentence_of(m.span.start)).copied() else { continue };
+        let left = Span::new(sentence.start, m.span.start);
+        let right = Span::new(m.span.end, sentence.end);
+        let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
+        let nearest_left = || parties.within(left).last();
+        let (plaintiffs, defendants) = match frame {
+            "active" => {
+                let Some((_, p)) = nearest_left() else { continue };
+                (vec![p], list_after(doc, parties, right, 160))
+            }
+            "passive" => {
+                let plaintiffs = list_after(doc, parties, right, 60);
+                let against = doc.str(right).find(" against ").map(|i| Span::new(right.start + i + 9, right.end));
+                let defendants = match against {
+                    Some(a) => list_after(doc, parties, a, 40),
+                    None => list_before(doc, parties, left),
+                };
+                (plaintiffs, defendants)
+            }
+            "defendant" => (Vec::new(), list_before(doc, parties, left)),
+            "caption" => {
+                let before = parties.within(left).last().filter(|(s, _)| doc.str(Span::new(s.end, m.span.start)).trim().is_empty());
+                let after = parties.within(right).next().filter(|(s, _)| doc.str(Span::new(m.span.end, s.start)).trim().is_empty());
+                match (before, after) {
+                    (Some((_, a)), Some((_, b))) => (vec![a], vec![b]),
+                    _ => continue,
+                }
+            }
+            "prosecutor" => {
+                let by = doc.str(m.span).to_ascii_lowercase().ends_with(" by");
+                let found = if by { list_after(doc, parties, right, 20) } else { list_before(doc, parties, left) };
+                for p in found.into_iter().filter(|&p| is_authority(parties, p)) {
+                    if !prosecutors.contains(&p) {
+                        prosecutors.push(p);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let defendants: Vec<usize> = defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
+        if !defendants.is_empty() {
+            frames.push(Frame { at: m.span, plaintiffs, defendants });
+        }
+    }
+    let default_plaintiffs: Vec<usize> = frames
+        .iter()
+        .find(|f| !f.plaintiffs.is_empty())
+        .map(|f| f.plaintiffs.clone())
+        .unwrap_or_else(|| {
+            let mut authorities = prosecutors.clone();
+            authorities.extend(parties.list.iter().position(|p| p.name == "United States").filter(|p| !prosecutors.contains(p)));
+            authorities
+        });
+    let mut cases: Vec<Case> = Vec::new();
+    for f in frames {
+        let plaintiffs = if f.plaintiffs.is_empty() { default_plaintiffs.clone() } else { f.plaintiffs };
+        let defendants: Vec<usize> = f.defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
+        if plaintiffs.is_empty() || defendants.is_empty() {
+            continue;
+        }
+        let sentence = doc.sentences.get(doc.sentence_of(f.at.start)).copied().unwrap_or(f.at);
+        let court = courts
+            .iter()
+            .filter_map(|c| c.mentions.iter().find(|m| sentence.contains(m.span)).map(|m| (m.span.start, c)))
+            .min_by_key(|(start, _)| *start)
+            .and_then(|(_, c)| c.id.clone());
+        let filed = dates.iter().find(|d| sentence.contains(d.span)).and_then(|d| d.value.value.clone());
+        let subject = subject(doc.str(Span::new(f.at.end, sentence.end)));
+        match cases.iter_mut().find(|c| c.plaintiffs == plaintiffs && c.defendants == defendants) {
+            Some(c) => {
+                c.court = c.court.take().or(court);
+                c.filed = c.filed.take().or(filed);
+                c.subject = c.subject.take().or(subject);
+            }
+            None => cases.push(Case { plaintiffs, defendants, court, filed, subject }),
+        }
+    }
+    // One court named in the whole article is where its one action is.
+    if cases.len() == 1 && courts.len() == 1 && cases[0].court.is_none() {
+        cases[0].court = courts[0].id.clone();
+    }
+    cases
+}
+
+/// Parties who prosecute or enforce: agencies, regulators, governments.
+fn is_authority(parties: &Parties, p: usize) -> bool {
+    parties.list.get(p).is_some_and(|x| {
+        x.kind == Kind::Organization
+            && (x.name == "United States" || x.org_kind.as_deref().is_some_and(|k| matches!(k, "agency" | "regulator" | "government")))
+    })
+}
+
+/// The gap between two list items: commas, "and", or an apposition of age
+/// and home town ("45, of Queens;").
+fn list_gap(gap: &str) -> bool {
+    let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
+    let g = g.strip_prefix("and").or_else(|| g.strip_prefix("or")).unwrap_or(g).trim();
+    if g.is_empty() || g == "et al." {
+        return true;
+    }
+    let digits = g.chars().take_while(char::is_ascii_digit).count();
+    (1..=3).contains(&digits) && g.len() < 60 && !g.contains(" and ") && g.split(',').count() <= 4
+}
+
+/// The party right after `region`'s start (within `reach` bytes) and those
+/// listed with it.
+fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    let mut last_end: Option<usize> = None;
+    for (s, p) in parties.within(region) {
+        match last_end {
+            None if s.start > region.start + reach => break,
+            None => {}
+            Some(end) if !list_gap(doc.str(Span::new(end, s.start))) => break,
+            Some(_) => {}
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+        last_end = Some(s.end);
+    }
+    out
+}
+
+/// The party right before the trigger and those listed with it.
+fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize> {
+    let found: Vec<(Span, usize)> = parties.within(region).collect();
+    let mut out: Vec<usize> = Vec::new();
+    let mut next_start: Option<usize> = None;
+    for (s, p) in found.into_iter().rev() {
+        if let Some(start) = next_start {
+            if !list_gap(doc.str(Span::new(s.end, start))) {
+                break;
+            }
+        }
+        if !out.contains(&p) {
+            out.insert(0, p);
+        }
+        next_start = Some(s.start);
+    }
+    out
+}
+
+/// "over cloud computing patents", "alleging securities fraud": a short
+/// phrase after the trigger.
+fn subject(rest: &str) -> Option<String> {
+    let cues = [" over ", " alleging ", " for ", " with ", " of ", " regarding ", " related to "];
+    let (at, cue) = cues.iter().filter_map(|c| rest.find(c).map(|i| (i, *c))).min_by_key(|(i, _)| *i)?;
+    let phrase = rest.get(at + cue.len()..)?;
+    let end = phrase.find([',', ';', '.', '(']).unwrap_or(phrase.len());
+    let words: Vec<&str> = phrase[..end].split_whitespace().take(8).collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The roles each party takes, by party index.
+pub fn roles(cases: &[Case], parties: usize) -> Vec<BTreeSet<Role>> {
+    let mut out = vec![BTreeSet::new(); parties];
+    for c in cases {
+        for &p in &c.plaintiffs {
+            if let Some(r) = out.get_mut(p) {
+                r.insert(Role::Plaintiff);
+            }
+        }
+        for &d in &c.defendants {
+            if let Some(r) = out.get_mut(d) {
+                r.insert(Role::Defendant);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_list_gaps_allow_commas_and_ages() {
+        assert!(list_gap(", "));
+        assert!(list_gap(" and "));
+        assert!(list_gap(", 45, of Queens; "));
+        assert!(!list_gap(" in the United States District Court for "));
+        assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
+    }
+}

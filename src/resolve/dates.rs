@@ -1,0 +1,432 @@
+//! Dates: every date match becomes a TIMEX3-style value, grain and mod
+//! (SPEC section 3, dates), relative expressions resolved against the
+//! reference date with the past bias of news ("on Tuesday" is the latest
+//! Tuesday on or before the article's date unless the sentence speaks of the
+//! future). The patterns are in `rules/dates.jsonl`; the productions named by
+//! their `resolve` field are here.
+
+use crate::document::Document;
+use crate::rules::{Label, Match, RuleSet};
+use crate::span::Span;
+
+use super::Selected;
+
+/// A calendar day (proleptic Gregorian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day {
+    /// Year.
+    pub y: i32,
+    /// Month, 1-12.
+    pub m: u32,
+    /// Day of the month, 1-31.
+    pub d: u32,
+}
+
+impl Day {
+    /// A valid day, or `None`.
+    pub fn new(y: i32, m: u32, d: u32) -> Option<Day> {
+        (1..=12).contains(&m).then_some(())?;
+        (d >= 1 && d <= days_in_month(y, m)).then_some(Day { y, m, d })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Day> {
+        let mut parts = s.splitn(3, '-');
+        let y = parts.next()?.parse().ok()?;
+        let m = parts.next()?.parse().ok()?;
+        let d = parts.next()?.get(..2)?.parse().ok()?;
+        Day::new(y, m, d)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn to_days(self) -> i64 {
+        let y = i64::from(self.y) - i64::from(self.m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.m);
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(self.d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day `days` after 1970-01-01.
+    pub fn from_days(days: i64) -> Day {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+        Day { y, m, d }
+    }
+
+    /// This day moved by `n` days.
+    pub fn add_days(self, n: i64) -> Day {
+        Day::from_days(self.to_days() + n)
+    }
+
+    /// 0 for Monday .. 6 for Sunday.
+    pub fn weekday(self) -> i64 {
+        (self.to_days() + 3).rem_euclid(7)
+    }
+
+    /// ISO 8601 week: (week-year, week).
+    pub fn iso_week(self) -> (i32, u32) {
+        let thursday = self.add_days(3 - self.weekday());
+        let jan1 = Day { y: thursday.y, m: 1, d: 1 };
+        (thursday.y, ((thursday.to_days() - jan1.to_days()) / 7 + 1) as u32)
+    }
+
+    fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// A resolved date value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateValue {
+    /// TIMEX3 value; `None` when it needs a reference date and has none.
+    pub value: Option<String>,
+    /// Grain: day, week, month, quarter, half, season, year, decade.
+    pub grain: &'static str,
+    /// START, MID, END, APPROX or none.
+    pub modifier: Option<&'static str>,
+}
+
+/// A date mention with its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedDate {
+    /// The mention.
+    pub span: Span,
+    /// The rule that found it.
+    pub rule: usize,
+    /// Its value.
+    pub value: DateValue,
+}
+
+/// Resolves every kept date match; matches whose context shows they are not
+/// dates (case numbers, statute years) are dropped.
+pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, reference: Option<Day>) -> Vec<ResolvedDate> {
+    selected
+        .of(Label::Date)
+        .iter()
+        .filter_map(|m| {
+            let sentence = doc.sentences.get(doc.sentence_of(m.span.start)).map_or("", |s| doc.str(*s));
+            let value = resolve_match(rules, m, doc.text, sentence, reference)?;
+            Some(ResolvedDate { span: m.span, rule: m.rule, value })
+        })
+        .collect()
+}
+
+/// The reference date a dateline or release header gives: the first date
+/// with a day and an explicit year in the article's first paragraph.
+pub fn dateline(doc: &Document<'_>, rules: &RuleSet, selected: &Selected) -> Option<Day> {
+    let first = *doc.paragraphs.first()?;
+    selected.of(Label::Date).iter().filter(|m| first.contains(m.span)).find_map(|m| {
+        let rule = rules.rules.get(m.rule)?;
+        if rules.group(m, "year").is_none() || !matches!(rule.resolve.as_deref(), Some("date.full" | "date.iso")) {
+            return None;
+        }
+        let v = resolve_match(rules, m, doc.text, "", None)?;
+        Day::parse(v.value.as_deref()?)
+    })
+}
+
+struct Fields<'a> {
+    rules: &'a RuleSet,
+    m: &'a Match,
+    text: &'a str,
+}
+
+impl Fields<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.rules.group(self.m, name).map(|s| s.text(self.text)).filter(|s| !s.is_empty())
+    }
+
+    fn number(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(number_word)
+    }
+}
+
+/// Resolves one date match in its sentence; `None` rejects it.
+pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, reference: Option<Day>) -> Option<DateValue> {
+    let rule = rules.rules.get(m.rule)?;
+    if !date_context(text, m.span) {
+        return None;
+    }
+    let f = Fields { rules, m, text };
+    let modifier = f.get("mod").and_then(modifier_of);
+    let future = is_future(sentence);
+    let year = f.get("year").and_then(|y| parse_year(y, reference));
+    let done = |value: Option<String>, grain: &'static str| Some(DateValue { value, grain, modifier });
+    let r = reference;
+    match rule.resolve.as_deref()? {
+        "date.full" => {
+            let month = month_number(f.get("month")?)?;
+            let day: u32 = f.get("day")?.parse().ok()?;
+            Day::new(2000, month, day)?;
+            let y = match year {
+                Some(y) => Some(y),
+                None => r.map(|r| {
+                    let late = Day::new(r.y, month, day).is_none_or(|d| d > r);
+                    if late && !future { r.y - 1 } else { r.y }
+                }),
+            };
+            done(y.and_then(|y| Day::new(y, month, day)).map(Day::iso), "day")
+        }
+        "date.month" => {
+            let month = month_number(f.get("month")?)?;
+            let y = year.or_else(|| r.map(|r| if month > r.m && !future { r.y - 1 } else { r.y }));
+            done(y.map(|y| format!("{y:04}-{month:02}")), "month")
+        }
+        "date.year" => done(Some(format!("{:04}", year?)), "year"),
+        "date.decade" => {
+            let d = f.get("decade")?;
+            done(Some(format!("{}X", d.get(..3)?)), "decade")
+        }
+        "date.quarter" => {
+            let q = ordinal(f.get("quarter")?)?;
+            let y = year.or_else(|| r.map(|r| if q > (r.m + 2) / 3 && !future { r.y - 1 } else { r.y }));
+            done(y.map(|y| format!("{y:04}-Q{q}")), "quarter")
+        }
+        "date.half" => {
+            let h = ordinal(f.get("half")?)?;
+            let y = year.or_else(|| r.map(|r| if h > (r.m + 5) / 6 && !future { r.y - 1 } else { r.y }));
+            done(y.map(|y| format!("{y:04}-H{h}")), "half")
+        }
+        "date.season" => {
+            let (code, start) = season(f.get("season")?)?;
+            let y = year.or_else(|| {
+                let r = r?;
+                let this_started = r.m >= start;
+                Some(match f.get("rel").map(str::to_ascii_lowercase).as_deref() {
+                    Some("last") => {
+                        if r.m >= start + 3 { r.y } else { r.y - 1 }
+                    }
+                    Some("next") => {
+                        if this_started { r.y + 1 } else { r.y }
+                    }
+                    _ => {
+                        if this_started || future { r.y } else { r.y - 1 }
+                    }
+                })
+            });
+            done(y.map(|y| format!("{y:04}-{code}")), "season")
+        }
+        "date.iso" => {
+            let d = Day::new(year?, f.get("m")?.parse().ok()?, f.get("day")?.parse().ok()?)?;
+            done(Some(d.iso()), "day")
+        }
+        "date.numeric" => {
+            let (a, b): (u32, u32) = (f.get("a")?.parse().ok()?, f.get("b")?.parse().ok()?);
+            let (month, day) = if rule.attr("order") == Some("dmy") { (b, a) } else { (a, b) };
+            done(Some(Day::new(year?, month, day)?.iso()), "day")
+        }
+        "date.today" => {
+            let shift: i64 = rule.attr("shift").and_then(|s| s.parse().ok()).unwrap_or(0);
+            done(r.map(|r| r.add_days(shift).iso()), "day")
+        }
+        "date.weekday" => {
+            let want = weekday_number(f.get("weekday")?)?;
+            let rel = f.get("rel").map(str::to_ascii_lowercase);
+            let value = r.map(|r| {
+                let back = (r.weekday() - want).rem_euclid(7);
+                let day = match rel.as_deref() {
+                    Some("next") => r.add_days(7 - back + if back == 0 { 0 } else { 0 }),
+                    Some("last") => r.add_days(-if back == 0 { 7 } else { back }),
+                    _ if future => r.add_days(if back == 0 { 7 } else { 7 - back }),
+                    _ => r.add_days(-back),
+                };
+                day.iso()
+            });
+            done(value, "day")
+        }
+        "date.relative" => {
+            let rel = f.get("rel")?.to_ascii_lowercase();
+            let shift = match rel.split_whitespace().next()? {
+                "last" | "previous" | "past" => -1,
+                "next" | "coming" => 1,
+                _ => 0,
+            };
+            let unit = f.get("unit")?.to_ascii_lowercase();
+            let (value, grain) = shifted(r, &unit, shift)?;
+            done(value, grain)
+        }
+        "date.ago" | "date.in" => {
+            let n = f.number("num")?;
+            let unit = f.get("unit")?.to_ascii_lowercase();
+            let n = if rule.resolve.as_deref() == Some("date.ago") { -n } else { n };
+            let (value, grain) = shifted(r, unit.trim_end_matches('s'), n)?;
+            done(value, grain)
+        }
+        _ => None,
+    }
+}
+
+/// The value `n` units away from the reference, at the unit's grain.
+fn shifted(r: Option<Day>, unit: &str, n: i64) -> Option<(Option<String>, &'static str)> {
+    let months = |r: Day, k: i64| {
+        let total = i64::from(r.y) * 12 + i64::from(r.m) - 1 + k;
+        (total.div_euclid(12) as i32, (total.rem_euclid(12) + 1) as u32)
+    };
+    Some(match unit {
+        "day" => (r.map(|r| r.add_days(n).iso()), "day"),
+        "week" => (
+            r.map(|r| {
+                let (y, w) = r.add_days(7 * n).iso_week();
+                format!("{y:04}-W{w:02}")
+            }),
+            "week",
+        ),
+        "month" => (r.map(|r| months(r, n)).map(|(y, m)| format!("{y:04}-{m:02}")), "month"),
+        "quarter" => (
+            r.map(|r| {
+                let (y, m) = months(r, 3 * n);
+                format!("{y:04}-Q{}", (m + 2) / 3)
+            }),
+            "quarter",
+        ),
+        "year" => (r.map(|r| format!("{:04}", i64::from(r.y) + n)), "year"),
+        _ => return None,
+    })
+}
+
+/// False when the text around a numeric date shows a case number, a statute
+/// year, a section or a sum instead.
+fn date_context(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start).unwrap_or("");
+    let after = text.get(span.end..).unwrap_or("");
+    let starts_with_digit = text.get(span.start..).and_then(|t| t.chars().next()).is_some_and(|c| c.is_ascii_digit());
+    if !starts_with_digit {
+        return true;
+    }
+    let prev = before.chars().next_back();
+    if prev.is_some_and(|c| "-/:$#§.,".contains(c) || c.is_alphanumeric()) {
+        return false;
+    }
+    let mut next = after.chars();
+    match (next.next(), next.next()) {
+        (Some('-' | '/' | '%'), Some(c)) if c.is_alphanumeric() => return false,
+        (Some('%'), _) => return false,
+        (Some(c), _) if c.is_alphanumeric() => return false,
+        _ => {}
+    }
+    let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail = tail.trim_end();
+    let blocked = ["No.", "Nos.", "No", "Section", "Rule", "Release", "Act of", "Form", "Item", "Case", "Docket", "Number", "Chapter", "§", "Title", "Exhibit", "Count", "Room", "Suite", "Route", "Highway"];
+    !blocked.iter().any(|b| tail.ends_with(b))
+}
+
+/// True when the sentence speaks of the future.
+fn is_future(sentence: &str) -> bool {
+    const CUES: [&str; 9] =
+        [" will ", " shall ", " is scheduled", " are scheduled", " is set to", " are set to", " is expected to", " is due", " plans to"];
+    let s = format!(" {} ", sentence.to_ascii_lowercase());
+    CUES.iter().any(|c| s.contains(c))
+}
+
+fn modifier_of(word: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    let w = w.trim_end_matches(['-', ' ']).trim_start_matches("the ");
+    Some(match w {
+        "early" | "beginning of" | "start of" | "the beginning of" | "the start of" => "START",
+        "mid" | "middle of" | "the middle of" => "MID",
+        "late" | "end of" | "the end of" => "END",
+        "on or about" | "in or about" | "approximately" | "about" | "around" | "circa" | "roughly" | "some time in" => "APPROX",
+        _ => return None,
+    })
+}
+
+fn parse_year(s: &str, reference: Option<Day>) -> Option<i32> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let n: i32 = digits.parse().ok()?;
+    match digits.len() {
+        4 => Some(n),
+        2 => {
+            // '23 is 2023 unless that is far in the reference date's future.
+            let century = reference.map_or(2000, |r| r.y / 100 * 100);
+            let y = century + n;
+            Some(if reference.is_some_and(|r| y > r.y + 10) { y - 100 } else { y })
+        }
+        _ => None,
+    }
+}
+
+fn month_number(s: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let key = s.get(..3)?.to_ascii_lowercase();
+    MONTHS.iter().position(|m| *m == key).map(|i| i as u32 + 1)
+}
+
+fn weekday_number(s: &str) -> Option<i64> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let key = s.get(..3)?.to_ascii_lowercase();
+    DAYS.iter().position(|d| *d == key).map(|i| i as i64)
+}
+
+fn ordinal(s: &str) -> Option<u32> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "first" | "1st" | "1" => 1,
+        "second" | "2nd" | "2" => 2,
+        "third" | "3rd" | "3" => 3,
+        "fourth" | "4th" | "4" => 4,
+        _ => return None,
+    })
+}
+
+fn season(s: &str) -> Option<(&'static str, u32)> {
+    Some(match s.to_ascii_lowercase().as_str() {
+        "spring" => ("SP", 3),
+        "summer" => ("SU", 6),
+        "fall" | "autumn" => ("FA", 9),
+        "winter" => ("WI", 12),
+        _ => return None,
+    })
+}
+
+fn number_word(s: &str) -> Option<i64> {
+    const WORDS: [&str; 13] =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    let w = s.to_ascii_lowercase();
+    if w == "a" || w == "an" {
+        return Some(1);
+    }
+    WORDS.iter().position(|x| *x == w).map(|i| i as i64).or_else(|| w.parse().ok().filter(|n| *n < 1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_day_arithmetic_round_trips() {
+        let d = Day::new(2024, 2, 29).unwrap();
+        assert_eq!(Day::from_days(d.to_days()), d);
+        assert_eq!(Day::new(1970, 1, 1).unwrap().to_days(), 0);
+        assert_eq!(Day::new(2024, 7, 31).unwrap().weekday(), 2, "a Wednesday");
+        assert_eq!(Day::new(2018, 1, 22).unwrap().iso_week(), (2018, 4));
+        assert_eq!(Day::new(2021, 1, 1).unwrap().iso_week(), (2020, 53));
+        assert_eq!(Day::new(2023, 2, 29), None);
+    }
+
+    #[test]
+    fn dates_context_rejects_numbers_that_are_not_dates() {
+        let ok = |t: &str, s: usize, e: usize| date_context(t, Span::new(s, e));
+        assert!(ok("in 2006.", 3, 7));
+        assert!(!ok("Act of 1933", 7, 11));
+        assert!(!ok("No. 2009-cv-1", 4, 8));
+        assert!(!ok("$2005", 1, 5));
+    }
+}

@@ -1,0 +1,576 @@
+//! Parties: organizations and people, one entity per real-world party.
+//!
+//! Known organizations come from the gazetteer (`parties.orgs.jsonl`). Others
+//! are runs of capitalized words ("chunks") classified by cue words from
+//! `parties.cues.jsonl`: a legal suffix or a head word makes an organization
+//! ("Leo Burnett Company"), a title or a first name a person ("Assistant
+//! Attorney General Ronald J. Tenpas"). A lone capitalized word never makes a
+//! party by itself; it joins one already found: a surname ("Caprio"), the
+//! first word of an organization ("Syncor"), an acronym ("SEC", or one
+//! defined in parentheses), or a head word after "the" ("the Commission").
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::document::{Document, Shape, Token};
+use crate::rules::{Label, RuleSet};
+use crate::span::Span;
+
+use super::{Mention, Selected};
+
+/// Organization or person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A company, agency, government, university...
+    Organization,
+    /// A natural person.
+    Person,
+}
+
+impl Kind {
+    /// The SPEC spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Organization => "organization",
+            Kind::Person => "person",
+        }
+    }
+}
+
+/// One real-world party and its mentions.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// The fullest name used in the article.
+    pub name: String,
+    /// Organization or person.
+    pub kind: Kind,
+    /// Every mention, in text order.
+    pub mentions: Vec<Mention>,
+    /// For organizations: its attrs.kind from the gazetteer (`agency`...).
+    pub org_kind: Option<String>,
+}
+
+/// The parties of an article, with an index from mentions to parties.
+#[derive(Clone, Debug, Default)]
+pub struct Parties {
+    /// Parties in order of first mention.
+    pub list: Vec<Party>,
+    /// (mention span, party index), sorted by span.
+    pub mentions: Vec<(Span, usize)>,
+}
+
+impl Parties {
+    /// The party mentioned at exactly `span`, or covering it.
+    pub fn at(&self, span: Span) -> Option<usize> {
+        let i = self.mentions.partition_point(|(s, _)| s.end <= span.start);
+        self.mentions.get(i).filter(|(s, _)| s.contains(span) || span.contains(*s)).map(|(_, p)| *p)
+    }
+
+    /// Party mentions that lie inside `range`, in text order.
+    pub fn within(&self, range: Span) -> impl Iterator<Item = (Span, usize)> + '_ {
+        let i = self.mentions.partition_point(|(s, _)| s.start < range.start);
+        self.mentions[i..].iter().take_while(move |(s, _)| s.end <= range.end).copied()
+    }
+}
+
+/// What a chunk or gazetteer hit says about itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Evidence {
+    /// A gazetteer organization: rule index.
+    Known(usize),
+    /// A legal suffix or head word.
+    Org,
+    /// A title or first name.
+    Person,
+    /// A lone word or unclassified run: joins an existing party only.
+    Weak,
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    span: Span,
+    evidence: Evidence,
+    /// Starts its sentence (so its capital says nothing).
+    sentence_start: bool,
+    /// Follows a person title ("Judge Smith").
+    after_title: bool,
+}
+
+/// Word-level facts the cue rules give each token.
+struct Cues {
+    known: Vec<Span>,
+    titles: Vec<Span>,
+    heads: Vec<Span>,
+    suffixes: Vec<Span>,
+    not_names: Vec<(Span, Option<String>)>,
+    given: Vec<Span>,
+    places: Vec<Span>,
+}
+
+fn spans(selected: &Selected, label: Label) -> Vec<Span> {
+    selected.of(label).iter().map(|m| m.span).collect()
+}
+
+fn covered(list: &[Span], span: Span) -> bool {
+    let i = list.partition_point(|s| s.end <= span.start);
+    list.get(i).is_some_and(|s| s.overlaps(span))
+}
+
+fn exactly(list: &[Span], span: Span) -> bool {
+    list.binary_search_by(|s| s.start.cmp(&span.start).then(s.end.cmp(&span.end))).is_ok()
+}
+
+const CONNECTORS: [&str; 14] = ["of", "and", "&", "for", "the", "de", "du", "van", "von", "der", "la", "le", "da", "di"];
+
+/// Finds the parties. `blocked` spans (courts, dates, products), sorted, are
+/// never parties.
+pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Parties {
+    let known: Vec<Span> =
+        selected.of(Label::Org).iter().map(|m| m.span).filter(|s| !covered(blocked, *s)).collect();
+    let cues = Cues {
+        titles: spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&known, *s)).collect(),
+        known,
+        heads: spans(selected, Label::OrgHead),
+        suffixes: spans(selected, Label::OrgSuffix),
+        not_names: selected
+            .of(Label::NotName)
+            .iter()
+            .map(|m| (m.span, rules.rules[m.rule].attr("kind").map(String::from)))
+            .collect(),
+        given: spans(selected, Label::GivenName),
+        places: spans(selected, Label::Place),
+    };
+    let mut candidates = Vec::new();
+    for m in selected.of(Label::Org) {
+        if !covered(blocked, m.span) {
+            let span = extend_with_suffix(doc, &cues, m.span);
+            candidates.push(Candidate { span, evidence: Evidence::Known(m.rule), sentence_start: false, after_title: false });
+        }
+    }
+    for chunk in chunks(doc, &cues, blocked) {
+        candidates.extend(classify(doc, &cues, chunk));
+    }
+    candidates.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
+    cluster(doc, rules, &cues, candidates)
+}
+
+/// Extends a name over a following legal suffix: "Tyson Foods" + " Inc.".
+fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
+    let i = doc.token_at(span.end);
+    let mut j = i;
+    if doc.tokens.get(j).is_some_and(|t| doc.str(t.span) == ",") {
+        j += 1;
+    }
+    match doc.tokens.get(j) {
+        Some(t) if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, j) => Span::new(span.start, t.span.end),
+        _ => span,
+    }
+}
+
+/// True when a suffix-like token ("SA", "AB") is really the start of more
+/// capitalized words, which makes it part of another name.
+fn suffix_is_word(doc: &Document<'_>, i: usize) -> bool {
+    doc.tokens.get(i + 1).is_some_and(|t| t.shape == Shape::Title && doc.str(t.span).len() > 1)
+        && doc.tokens.get(i).is_some_and(|t| t.shape != Shape::Upper)
+}
+
+/// Runs of capitalized tokens (with inner connectors) not covered by known
+/// organizations, titles, blocked spans or non-name words.
+fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>, bool)> {
+    let mut out = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut after_title = false;
+    let mut title_before = false;
+    let tokens = &doc.tokens;
+    let flush = |current: &mut Vec<usize>, title: bool, out: &mut Vec<(Vec<usize>, bool)>| {
+        while current.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+            current.pop();
+        }
+        if !current.is_empty() {
+            out.push((std::mem::take(current), title));
+        }
+        current.clear();
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        let word = doc.str(t.span);
+        let is_title = covered(&cues.titles, t.span);
+        let stop = covered(&cues.known, t.span)
+            || covered(blocked, t.span)
+            || is_title
+            || cues.not_names.iter().any(|(s, k)| k.is_none() && s.contains(t.span));
+        let sentence_break = current.last().is_some_and(|&p| tokens[p].sentence != t.sentence);
+        if sentence_break {
+            flush(&mut current, title_before, &mut out);
+        }
+        if stop {
+            flush(&mut current, title_before, &mut out);
+            after_title = is_title;
+            continue;
+        }
+        let joins = if t.shape.is_capitalized() {
+            true
+        } else if current.is_empty() {
+            false
+        } else if CONNECTORS.contains(&word) {
+            true
+        } else if word == "-" {
+            // "Coca-Cola": a hyphen inside a word joins.
+            current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
+                && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
+        } else if word == "," {
+            // "Syncor Taiwan, Inc." and "John Smith, Jr."
+            tokens.get(i + 1).is_some_and(|n| {
+                exactly(&cues.suffixes, n.span) || matches!(doc.str(n.span), "Jr." | "Sr." | "II" | "III" | "IV")
+            })
+        } else {
+            false
+        };
+        if joins {
+            if current.is_empty() {
+                title_before = after_title;
+            }
+            current.push(i);
+        } else {
+            flush(&mut current, title_before, &mut out);
+        }
+        after_title = false;
+    }
+    flush(&mut current, title_before, &mut out);
+    out
+}
+
+fn chunk_span(tokens: &[Token], idx: &[usize]) -> Span {
+    Span::new(tokens[idx[0]].span.start, tokens[idx[idx.len() - 1]].span.end)
+}
+
+/// Splits a chunk where "and" joins two names, and classifies each part.
+fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bool)) -> Vec<Candidate> {
+    let tokens = &doc.tokens;
+    let span = chunk_span(tokens, &idx);
+    // A court or a statute: no party at all.
+    if cues.not_names.iter().any(|(s, k)| k.is_some() && span.contains(*s)) {
+        return Vec::new();
+    }
+    let last = idx[idx.len() - 1];
+    let capitalized = idx.iter().filter(|&&i| tokens[i].shape.is_capitalized()).count();
+    // A lone head word ("the Department") only refers to a named party.
+    let ends_org = exactly(&cues.suffixes, tokens[last].span) || (capitalized > 1 && covered(&cues.heads, tokens[last].span));
+    let head_before_of = idx.windows(2).any(|w| {
+        covered(&cues.heads, tokens[w[0]].span) && matches!(doc.str(tokens[w[1]].span), "of" | "for")
+    });
+    // "Greg Hamilton and Michele Casey" are two; "Securities and Exchange
+    // Commission" and "Department of Housing and Urban Development" are one.
+    if !ends_org && !head_before_of {
+        if let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
+            let (left, right) = (idx[..cut].to_vec(), idx[cut + 1..].to_vec());
+            let mut out = Vec::new();
+            for part in [left, right] {
+                let mut part = part;
+                while part.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+                    part.remove(0);
+                }
+                while part.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+                    part.pop();
+                }
+                if !part.is_empty() {
+                    out.extend(classify(doc, cues, (part, after_title && out.is_empty())));
+                }
+            }
+            return out;
+        }
+    }
+    let sentence_start = doc.sentences.get(tokens[idx[0]].sentence).is_some_and(|s| {
+        let first = doc.token_at(s.start);
+        idx[0] == first || (idx[0] == first + 1 && matches!(doc.str(tokens[first].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
+    });
+    let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
+    if exactly(&cues.places, span) {
+        return Vec::new();
+    }
+    if ends_org || head_before_of {
+        return vec![candidate(span, Evidence::Org)];
+    }
+    let words: Vec<&Token> = idx.iter().map(|&i| &tokens[i]).filter(|t| t.shape.is_capitalized()).collect();
+    let given_first = exactly(&cues.given, tokens[idx[0]].span);
+    let name_like = words.len() >= 2
+        && words.len() <= 5
+        && words.iter().all(|t| matches!(t.shape, Shape::Title | Shape::Initial) || doc.str(t.span) == "Jr.")
+        && idx.iter().all(|&i| tokens[i].shape.is_capitalized() || doc.str(tokens[i].span) == ",");
+    if name_like && (given_first || after_title) {
+        return vec![candidate(span, Evidence::Person)];
+    }
+    if after_title && words.len() == 1 && words[0].shape == Shape::Title {
+        return vec![candidate(span, Evidence::Person)];
+    }
+    vec![candidate(span, Evidence::Weak)]
+}
+
+/// A name reduced for comparison: lower case, no possessive, no legal suffix,
+/// no leading "the", no punctuation.
+fn key(text: &str) -> String {
+    let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
+    let mut words: Vec<String> = t
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&').to_lowercase().replace('.', ""))
+        .filter(|w| !w.is_empty())
+        .collect();
+    const SUFFIXES: [&str; 22] = [
+        "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh", "se",
+        "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
+    ];
+    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+        words.pop();
+    }
+    if words.len() > 1 && words[0] == "the" {
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+/// Initials of a name's capitalized words: "Securities and Exchange
+/// Commission" -> "SEC".
+fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+}
+
+struct Entity {
+    kind: Kind,
+    known: Option<String>,
+    org_kind: Option<String>,
+    mentions: Vec<Mention>,
+    keys: Vec<String>,
+}
+
+/// Groups candidates into parties: strong ones first make or join entities,
+/// then weak ones join an entity or are dropped.
+fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_rule_id: HashMap<String, usize> = HashMap::new();
+    let mut weak = Vec::new();
+    for c in candidates {
+        let text = doc.str(c.span);
+        let k = key(text);
+        if k.is_empty() {
+            continue;
+        }
+        let (kind, known) = match c.evidence {
+            Evidence::Known(rule) => (Kind::Organization, Some(rule)),
+            Evidence::Org => (Kind::Organization, None),
+            Evidence::Person => (Kind::Person, None),
+            Evidence::Weak => {
+                weak.push(c);
+                continue;
+            }
+        };
+        let rule_id = known.map(|r| rules.rules[r].id.clone());
+        let existing = rule_id
+            .as_ref()
+            .and_then(|id| by_rule_id.get(id).copied())
+            .or_else(|| by_key.get(&k).copied())
+            .or_else(|| (kind == Kind::Person).then(|| same_person(doc, &entities, &k)).flatten());
+        let mention = Mention { span: c.span, rule: known };
+        let index = match existing {
+            Some(i) => {
+                entities[i].mentions.push(mention);
+                i
+            }
+            None => {
+                let org_kind = known.and_then(|r| rules.rules[r].attr("kind").map(String::from));
+                let name = known.and_then(|r| rules.rules[r].name.clone());
+                entities.push(Entity { kind, known: name, org_kind, mentions: vec![mention], keys: Vec::new() });
+                entities.len() - 1
+            }
+        };
+        if !entities[index].keys.contains(&k) {
+            entities[index].keys.push(k.clone());
+        }
+        by_key.entry(k).or_insert(index);
+        if let Some(id) = rule_id {
+            by_rule_id.entry(id).or_insert(index);
+        }
+    }
+    let acronyms = acronym_definitions(doc, &entities);
+    for c in weak {
+        if let Some(i) = join(doc, cues, &entities, &acronyms, &c) {
+            entities[i].mentions.push(Mention { span: c.span, rule: None });
+        } else if let Some(person) = person_by_context(doc, cues, &c) {
+            entities.push(Entity { kind: Kind::Person, known: None, org_kind: None, mentions: vec![Mention { span: person, rule: None }], keys: vec![key(doc.str(person))] });
+        }
+    }
+    finish(doc, entities)
+}
+
+/// A person entity that `k` names too: same first and last name
+/// ("Gregory Katsas" / "Gregory G. Katsas").
+fn same_person(doc: &Document<'_>, entities: &[Entity], k: &str) -> Option<usize> {
+    let words: Vec<&str> = k.split(' ').collect();
+    let (first, last) = (words.first()?, words.last()?);
+    entities.iter().position(|e| {
+        e.kind == Kind::Person
+            && e.keys.iter().any(|ek| {
+                let w: Vec<&str> = ek.split(' ').collect();
+                w.len() >= 2 && w.first() == Some(first) && w.last() == Some(last)
+            })
+    }).filter(|_| words.len() >= 2 && !doc.text.is_empty())
+}
+
+/// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
+/// "Morgan Cooper, Inc. (\"MCII\")".
+fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for (e, entity) in entities.iter().enumerate() {
+        for m in &entity.mentions {
+            let mut i = doc.token_at(m.span.end);
+            let word = |i: usize| doc.tokens.get(i).map_or("", |t| doc.str(t.span));
+            if matches!(word(i), "'" | "\u{2019}" | "'s" | "\u{2019}s") {
+                i += 1;
+            }
+            if word(i) != "(" {
+                continue;
+            }
+            i += 1;
+            let quoted = matches!(word(i), "\"" | "\u{201c}");
+            if quoted {
+                i += 1;
+            }
+            let Some(t) = doc.tokens.get(i) else { continue };
+            let close = word(i + 1 + usize::from(quoted));
+            if t.shape == Shape::Upper && close == ")" {
+                out.entry(word(i).to_string()).or_insert(e);
+            }
+        }
+    }
+    out
+}
+
+/// The entity a weak candidate (a lone word, an unclassified run) names.
+fn join(doc: &Document<'_>, cues: &Cues, entities: &[Entity], acronyms: &BTreeMap<String, usize>, c: &Candidate) -> Option<usize> {
+    let text = doc.str(c.span);
+    if let Some(&e) = acronyms.get(text) {
+        return Some(e);
+    }
+    let k = key(text);
+    let words: Vec<&str> = k.split(' ').collect();
+    // Most recent entity mentioned before, else the first.
+    let pick = |found: Vec<usize>| -> Option<usize> {
+        let before = |e: usize| entities[e].mentions.iter().filter(|m| m.span.start < c.span.start).map(|m| m.span.start).max();
+        found.iter().copied().max_by_key(|&e| before(e)).or_else(|| found.first().copied())
+    };
+    let exact: Vec<usize> = (0..entities.len()).filter(|&e| entities[e].keys.contains(&k)).collect();
+    if !exact.is_empty() {
+        return pick(exact);
+    }
+    // "the Commission": a head word after "the" names the latest
+    // organization whose name has it.
+    let i = doc.token_at(c.span.start);
+    let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
+    if words.len() == 1 && after_the && covered(&cues.heads, c.span) {
+        let found: Vec<usize> = (0..entities.len())
+            .filter(|&e| entities[e].kind == Kind::Organization && entities[e].keys.iter().any(|ek| ek.split(' ').any(|w| w == k)))
+            .collect();
+        return pick(found);
+    }
+    let upper = text.chars().all(|ch| !ch.is_lowercase());
+    let found: Vec<usize> = (0..entities.len())
+        .filter(|&e| {
+            let ent = &entities[e];
+            ent.keys.iter().any(|ek| {
+                let ew: Vec<&str> = ek.split(' ').collect();
+                match ent.kind {
+                    // A surname, or first and last name.
+                    Kind::Person => ew.len() > words.len() && ew.ends_with(&words),
+                    // The first words of the name, or its acronym.
+                    Kind::Organization => {
+                        (ew.len() > words.len() && ew.starts_with(&words) && !GENERIC_FIRST.contains(&words[0]))
+                            || (upper && text.len() >= 2 && initials(&ent_name_case(doc, ent)) == text)
+                    }
+                }
+            })
+        })
+        .collect();
+    pick(found)
+}
+
+/// First words too generic to name an organization alone ("United").
+const GENERIC_FIRST: [&str; 14] =
+    ["united", "national", "american", "first", "general", "international", "global", "federal", "new", "north", "south", "east", "west", "central"];
+
+/// The entity's longest mention, as written (for initials).
+fn ent_name_case(doc: &Document<'_>, e: &Entity) -> String {
+    e.known.clone().unwrap_or_else(|| {
+        e.mentions.iter().map(|m| doc.str(m.span)).max_by_key(|t| t.len()).unwrap_or("").to_string()
+    })
+}
+
+/// A run with no cue is a person when its context says so: a title before,
+/// "said" right before or after, or an age apposition (", 45,").
+fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<Span> {
+    let text = doc.str(c.span);
+    let words = text.split_whitespace().count();
+    let titled = text.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|ch| !ch.is_uppercase() || ch == '.'));
+    if !titled || exactly(&cues.places, c.span) || words > 4 {
+        return None;
+    }
+    if c.after_title && !c.sentence_start {
+        return Some(c.span);
+    }
+    if words < 2 || c.sentence_start && words < 2 {
+        return None;
+    }
+    let before = doc.text.get(..c.span.start).unwrap_or("").trim_end();
+    let after = doc.text.get(c.span.end..).unwrap_or("");
+    let said_before = before.ends_with(" said") || before.ends_with(" says");
+    let said_after = after.starts_with(" said") || after.starts_with(" says") || after.starts_with(" told");
+    let age = {
+        let a = after.strip_prefix(", ").unwrap_or("");
+        let digits = a.chars().take_while(char::is_ascii_digit).count();
+        (2..=3).contains(&digits) && a[digits..].starts_with(',')
+    };
+    (said_before || said_after || age).then_some(c.span)
+}
+
+/// Orders entities by first mention, names each by its fullest mention and
+/// builds the mention index.
+fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
+    let mut list: Vec<Party> = entities
+        .into_iter()
+        .map(|mut e| {
+            e.mentions.sort();
+            e.mentions.dedup_by_key(|m| m.span);
+            let longest = e
+                .mentions
+                .iter()
+                .map(|m| doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}'))
+                .max_by_key(|t| (t.len(), std::cmp::Reverse(t.to_string())))
+                .unwrap_or("")
+                .to_string();
+            let name = if e.kind == Kind::Organization && e.known.as_ref().is_some_and(|k| k.len() > longest.len()) {
+                e.known.clone().unwrap_or(longest)
+            } else {
+                longest
+            };
+            Party { name, kind: e.kind, mentions: e.mentions, org_kind: e.org_kind }
+        })
+        .filter(|p| !p.mentions.is_empty())
+        .collect();
+    list.sort_by_key(|p| p.mentions[0].span.start);
+    let mut mentions: Vec<(Span, usize)> =
+        list.iter().enumerate().flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.span, i))).collect();
+    mentions.sort();
+    Parties { list, mentions }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parties_key_drops_suffixes_possessives_and_the() {
+        assert_eq!(key("Tyson Foods Inc."), "tyson foods");
+        assert_eq!(key("Syncor Taiwan, Inc."), "syncor taiwan");
+        assert_eq!(key("The Walt Disney Company"), "walt disney company");
+        assert_eq!(key("Nokia's"), "nokia");
+        assert_eq!(initials("Securities and Exchange Commission"), "SEC");
+    }
+}

@@ -1,0 +1,95 @@
+//! Products: known products from `rules/products.jsonl`, and unknown ones
+//! written as a known company followed by a proper name that is not a
+//! corporate word ("Nokia CloudBand", "Amazon Prime Video"). Mentions whose
+//! words end another's ("Prime Video") join it.
+
+use crate::document::{Document, Shape};
+use crate::rules::{Label, RuleSet};
+use crate::span::Span;
+
+use super::{Mention, Selected};
+
+/// One product and its mentions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    /// The fullest form used.
+    pub name: String,
+    /// The maker, when the rules or the name show it.
+    pub owner: Option<String>,
+    /// Its mentions, in text order.
+    pub mentions: Vec<Mention>,
+}
+
+/// Finds the products; `blocked` spans (sorted) are never products.
+pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
+    let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
+    for m in selected.of(Label::Product) {
+        let owner = rules.rules[m.rule].attr("owner").map(String::from);
+        found.push((m.span, Some(m.rule), owner));
+    }
+    let stops: Vec<Span> = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName]
+        .iter()
+        .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
+        .collect();
+    let corporate: Vec<Span> =
+        [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)).collect();
+    for m in selected.of(Label::Org) {
+        // Only companies make products; agencies and universities do not.
+        if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
+            continue;
+        }
+        let owner = rules.rules[m.rule].name.clone().unwrap_or_else(|| doc.str(m.span).to_string());
+        let mut i = doc.token_at(m.span.end);
+        let mut end = None;
+        while let Some(t) = doc.tokens.get(i) {
+            let gap = doc.text.get(doc.tokens[i.saturating_sub(1)].span.end..t.span.start).unwrap_or("");
+            let same_sentence = doc.tokens.get(i.saturating_sub(1)).is_some_and(|p| p.sentence == t.sentence);
+            let ok = gap == " "
+                && same_sentence
+                && matches!(t.shape, Shape::Title | Shape::Upper)
+                && !stops.iter().any(|s| s.overlaps(t.span))
+                && !blocked.iter().any(|s| s.overlaps(t.span))
+                && !selected.of(Label::Org).iter().any(|o| o.span.overlaps(t.span));
+            if !ok {
+                break;
+            }
+            end = Some(t.span.end);
+            i += 1;
+        }
+        // "SEC Enforcement Division" goes on into a corporate word: a name.
+        let continues = doc.tokens.get(i).is_some_and(|t| corporate.iter().any(|s| s.overlaps(t.span)));
+        if let Some(end) = end.filter(|_| !continues) {
+            found.push((Span::new(m.span.start, end), None, Some(owner)));
+        }
+    }
+    found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
+    let mut products: Vec<Product> = Vec::new();
+    let mut last_end = 0;
+    for (span, rule, owner) in found {
+        if span.start < last_end {
+            continue;
+        }
+        last_end = span.end;
+        let text = doc.str(span).to_string();
+        let mention = Mention { span, rule };
+        let joined = products.iter_mut().find(|p| {
+            p.mentions.iter().any(|m| {
+                let other = doc.str(m.span);
+                other == text || other.ends_with(&format!(" {text}")) || text.ends_with(&format!(" {other}"))
+            })
+        });
+        match joined {
+            Some(p) => {
+                if text.len() > p.name.len() {
+                    p.name = text;
+                }
+                if p.owner.is_none() {
+                    p.owner = owner;
+                }
+                p.mentions.push(mention);
+            }
+            None => products.push(Product { name: text, owner, mentions: vec![mention] }),
+        }
+    }
+    products
+}

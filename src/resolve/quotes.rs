@@ -1,0 +1,330 @@
+//! Quotes: every quotation in an article (SPEC section 3, quotes) and who
+//! said it.
+//!
+//! Detection works paragraph by paragraph, so an unbalanced mark never
+//! swallows the rest of the article: a quote without its closing mark counts
+//! only when the next paragraph opens with a quote mark (the convention for
+//! a quote that runs on), and then ends with its paragraph. Marks nested
+//! inside a quote belong to it. Short runs of words that reproduce no one's
+//! words (titles, defined terms, words cited as words) are left out.
+//!
+//! Attribution looks at the sentence around the quote: a speech verb from
+//! `rules/quotes.jsonl` with a party after it ("said Jane Doe") or before it
+//! ("Nokia said", "the lawsuit says", "he said"); documents speak for the
+//! party that filed them, pronouns for the latest fitting party, and a quote
+//! with no verb near it continues the previous speaker.
+
+use crate::document::Document;
+use crate::rules::Label;
+use crate::span::Span;
+
+use super::parties::{Kind, Parties};
+use super::Selected;
+
+/// A quotation and its speaker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// The quoted words, inside the marks.
+    pub span: Span,
+    /// The speaker's party name, the describing phrase of an unnamed source,
+    /// or `None`.
+    pub speaker: Option<String>,
+    /// The span that names the speaker.
+    pub speaker_mention: Option<Span>,
+}
+
+/// Finds the quotes and attributes them. `document_author` is the party a
+/// document without a named author speaks for (the first plaintiff).
+pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, document_author: Option<usize>) -> Vec<Quote> {
+    let spans = find(doc);
+    let mut quotes: Vec<Quote> = Vec::new();
+    let mut previous: Option<(Option<usize>, Option<String>, Option<Span>, usize)> = None;
+    for (n, &span) in spans.iter().enumerate() {
+        let ctx = Context { doc, selected, parties, quotes: &spans, document_author };
+        let found = ctx.attribute(span, previous.as_ref().map(|p| (p.0, p.1.clone())));
+        let paragraph = doc.paragraph_of(span.start);
+        let (party, speaker, mention) = match found {
+            Some(f) => f,
+            None => match &previous {
+                // No verb near: the previous speaker goes on, within the
+                // paragraph or into the next.
+                Some((p, s, m, para)) if paragraph <= para + 1 => (*p, s.clone(), *m),
+                _ => (None, None, None),
+            },
+        };
+        let _ = n;
+        previous = speaker.as_ref().map(|s| (party, Some(s.clone()), mention, paragraph));
+        quotes.push(Quote { span, speaker, speaker_mention: mention });
+    }
+    quotes
+}
+
+struct Context<'a, 't> {
+    doc: &'a Document<'t>,
+    selected: &'a Selected,
+    parties: &'a Parties,
+    quotes: &'a [Span],
+    document_author: Option<usize>,
+}
+
+type Found = (Option<usize>, Option<String>, Option<Span>);
+
+impl Context<'_, '_> {
+    fn outside_quotes(&self, span: Span) -> bool {
+        !self.quotes.iter().any(|q| Span::new(q.start.saturating_sub(1), q.end + 1).overlaps(span))
+    }
+
+    fn party(&self, i: usize, mention: Span) -> Found {
+        (Some(i), self.parties.list.get(i).map(|p| p.name.clone()), Some(mention))
+    }
+
+    /// The speaker of the quote at `span`, when its sentence names one.
+    fn attribute(&self, span: Span, previous: Option<(Option<usize>, Option<String>)>) -> Option<Found> {
+        let doc = self.doc;
+        let open_sentence = doc.sentences.get(doc.sentence_of(span.start.saturating_sub(1)))?;
+        let close_sentence = doc.sentences.get(doc.sentence_of(span.end))?;
+        let left = Span::new(open_sentence.start, span.start.saturating_sub(1).max(open_sentence.start));
+        let right = Span::new((span.end + 1).min(close_sentence.end), close_sentence.end);
+        let verbs = |region: Span| -> Vec<Span> {
+            self.selected
+                .of(Label::Speech)
+                .iter()
+                .map(|m| m.span)
+                .filter(|s| region.contains(*s) && self.outside_quotes(*s))
+                .collect()
+        };
+        // After the quote: `," said X` or `," X said`.
+        if let Some(verb) = verbs(right).first().copied() {
+            let after = Span::new(verb.end, right.end);
+            let before = Span::new(right.start, verb.start);
+            if let Some(found) = self.speaker_in(before, true, &previous).or_else(|| self.speaker_in(after, false, &previous)) {
+                return Some(found);
+            }
+            if let Some(phrase) = self.unnamed_source(before) {
+                return Some((None, Some(doc.str(phrase).to_string()), Some(phrase)));
+            }
+        }
+        // Before the quote: `X said: "..."`, `according to X, "..."`.
+        if let Some(verb) = verbs(left).last().copied() {
+            let verb_text = doc.str(verb).to_ascii_lowercase();
+            if verb_text == "according to" {
+                if let Some(found) = self.speaker_in(Span::new(verb.end, left.end), false, &previous) {
+                    return Some(found);
+                }
+            }
+            let subject = Span::new(left.start, verb.start);
+            return self
+                .speaker_in(subject, false, &previous)
+                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, &previous));
+        }
+        None
+    }
+
+    /// The first (or, with `last`, the latest) speaker named in `region`:
+    /// a party, a document or a pronoun.
+    fn speaker_in(&self, region: Span, last: bool, previous: &Option<(Option<usize>, Option<String>)>) -> Option<Found> {
+        let doc = self.doc;
+        let mut items: Vec<(Span, Found)> = Vec::new();
+        for (s, p) in self.parties.within(region) {
+            if self.outside_quotes(s) {
+                items.push((s, self.party(p, s)));
+            }
+        }
+        for m in self.selected.of(Label::Document) {
+            if region.contains(m.span) && self.outside_quotes(m.span) {
+                items.push((m.span, self.document(m.span)));
+            }
+        }
+        for t in doc.tokens.iter().filter(|t| region.contains(t.span)) {
+            let word = doc.str(t.span);
+            let kind = match word {
+                "he" | "He" | "she" | "She" => Some(Kind::Person),
+                "it" | "It" => Some(Kind::Organization),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                if let Some(found) = self.pronoun(t.span, kind, previous) {
+                    items.push((t.span, found));
+                }
+            }
+        }
+        items.sort_by_key(|(s, _)| s.start);
+        let pick = if last { items.pop() } else { items.into_iter().next() };
+        pick.map(|(_, f)| f)
+    }
+
+    /// A document speaks for the party after "filed by", else its author.
+    fn document(&self, span: Span) -> Found {
+        let doc = self.doc;
+        let sentence = doc.sentences.get(doc.sentence_of(span.start)).copied().unwrap_or(span);
+        let rest = doc.text.get(span.end..sentence.end).unwrap_or("");
+        for by in [" filed by ", " brought by ", " by "] {
+            if rest.starts_with(by) {
+                let after = Span::new(span.end + by.len(), sentence.end);
+                if let Some((s, p)) = self.parties.within(after).next().filter(|(s, _)| s.start == after.start) {
+                    return self.party(p, s);
+                }
+            }
+        }
+        match self.document_author {
+            Some(p) => (Some(p), self.parties.list.get(p).map(|x| x.name.clone()), Some(span)),
+            None => (None, Some(doc.str(span).to_string()), Some(span)),
+        }
+    }
+
+    /// "he said": the latest person before; "it added": the previous
+    /// speaker when an organization, else the latest organization.
+    fn pronoun(&self, span: Span, kind: Kind, previous: &Option<(Option<usize>, Option<String>)>) -> Option<Found> {
+        if let Some((Some(p), _)) = previous {
+            if self.parties.list.get(*p).is_some_and(|x| x.kind == kind) {
+                return Some(self.party(*p, span));
+            }
+        }
+        let before = Span::new(0, span.start);
+        let latest = self
+            .parties
+            .within(before)
+            .filter(|(s, p)| self.outside_quotes(*s) && self.parties.list[*p].kind == kind)
+            .last()?;
+        Some(self.party(latest.1, span))
+    }
+
+    /// "a person familiar with the matter said": the describing phrase.
+    fn unnamed_source(&self, region: Span) -> Option<Span> {
+        let text = self.doc.str(region);
+        let trimmed = text.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let start = region.start + (text.len() - trimmed.len());
+        let phrase = trimmed.trim_end();
+        let opens = ["a ", "an ", "one ", "two ", "people ", "sources ", "officials "].iter().any(|a| phrase.starts_with(a));
+        (opens && phrase.split_whitespace().count() <= 8).then(|| Span::new(start, start + phrase.len()))
+    }
+}
+
+/// The quotation spans of the document, inside the marks.
+pub fn find(doc: &Document<'_>) -> Vec<Span> {
+    let mut out = Vec::new();
+    for (pi, para) in doc.paragraphs.iter().enumerate() {
+        let text = doc.str(*para);
+        let next_opens = doc
+            .paragraphs
+            .get(pi + 1)
+            .and_then(|p| doc.str(*p).chars().next())
+            .is_some_and(|c| matches!(c, '"' | '\u{201c}' | '\u{2018}' | '\'' | '\u{ab}' | '\u{201e}'));
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            let prev = i.checked_sub(1).map(|j| chars[j].1);
+            let next = chars.get(i + 1).map(|x| x.1);
+            let Some(closers) = opener(c, prev, next) else {
+                i += 1;
+                continue;
+            };
+            let start = para.start + at + c.len_utf8();
+            let close = (i + 1..chars.len()).find(|&j| {
+                let (_, d) = chars[j];
+                closers.contains(&d) && closes(d, chars.get(j + 1).map(|x| x.1), chars[j - 1].1)
+            });
+            match close {
+                Some(j) => {
+                    let span = Span::new(start, para.start + chars[j].0);
+                    if is_quotation(doc, span) {
+                        out.push(span);
+                    }
+                    i = j + 1;
+                }
+                None if next_opens => {
+                    let span = Span::new(start, para.end);
+                    if is_quotation(doc, span) {
+                        out.push(span);
+                    }
+                    break;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+/// The closing marks for an opening mark, when `c` opens a quote here.
+fn opener(c: char, prev: Option<char>, next: Option<char>) -> Option<&'static [char]> {
+    let open_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/:".contains(p));
+    let next_ok = next.is_some_and(|n| !n.is_whitespace());
+    match c {
+        '"' if open_context && next_ok => Some(&['"', '\u{201d}']),
+        '\u{201c}' if next_ok => Some(&['\u{201d}', '"']),
+        '\u{201e}' => Some(&['\u{201c}', '\u{201d}']),
+        '\u{ab}' => Some(&['\u{bb}']),
+        '\u{2018}' if open_context && next.is_some_and(char::is_alphabetic) => Some(&['\u{2019}']),
+        '\'' if open_context && next.is_some_and(char::is_alphabetic) => Some(&['\'']),
+        _ => None,
+    }
+}
+
+/// True when a closing-mark candidate really closes: an apostrophe inside a
+/// word ("Nokia’s") does not.
+fn closes(c: char, next: Option<char>, prev: char) -> bool {
+    match c {
+        '\u{2019}' | '\'' => !prev.is_whitespace() && next.is_none_or(|n| !n.is_alphanumeric()),
+        _ => true,
+    }
+}
+
+/// False for titles, names, defined terms and words cited as words: short
+/// runs with no sentence punctuation inside.
+fn is_quotation(doc: &Document<'_>, span: Span) -> bool {
+    let text = doc.str(span).trim();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return false;
+    }
+    let before = doc.text.get(..span.start).unwrap_or("");
+    let before = before.get(..before.len().saturating_sub(1)).unwrap_or("").trim_end();
+    let after = doc.text.get(span.end..).unwrap_or("");
+    let after = after.chars().skip(1).collect::<String>();
+    let defined = before.ends_with('(') || after.trim_start().starts_with(')');
+    let capitalized = words.iter().all(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.is_empty() || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()) || ["of", "and", "the", "for", "a", "in", "on", "to"].contains(&w)
+    });
+    if defined || (capitalized && words.len() <= 6) {
+        return false;
+    }
+    let ends_sentence = text.ends_with(['.', ',', '!', '?', ';', ':']) || text.ends_with("...");
+    let cited = ["called", "dubbed", "named", "titled", "term", "word", "words", "so-called", "as", "phrase", "label", "labeled", "branded"]
+        .iter()
+        .any(|w| before.ends_with(w));
+    words.len() >= 5 && !cited || ends_sentence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Abbreviations;
+
+    fn quotes(text: &str) -> Vec<String> {
+        let doc = Document::new(text, &Abbreviations::default());
+        find(&doc).iter().map(|s| doc.str(*s).to_string()).collect()
+    }
+
+    #[test]
+    fn quotes_nest_and_skip_apostrophes() {
+        let t = "He said \"Nokia announced a \u{201c}new company strategy\u{201d} in 2020.\" Nokia\u{2019}s shares 'rose sharply,' he said.";
+        assert_eq!(quotes(t), ["Nokia announced a \u{201c}new company strategy\u{201d} in 2020.", "rose sharply,"]);
+    }
+
+    #[test]
+    fn quotes_stay_in_their_paragraph_unless_continued() {
+        assert_eq!(quotes("\u{201c}We will fight this in court\n\nNothing else here."), Vec::<String>::new());
+        assert_eq!(
+            quotes("\u{201c}We will fight this in every court\n\n\u{201c}And we will win,\u{201d} she said."),
+            ["We will fight this in every court", "And we will win,"]
+        );
+    }
+
+    #[test]
+    fn quotes_leave_out_titles_and_defined_terms() {
+        assert_eq!(quotes("the \"Army of One\" campaign and Morgan Cooper, Inc. (\"MCII\") and the \"processing fees\" it took"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,128 @@
+//! One line of a rule file, as written. Parsing is two-phase: first any JSON
+//! value (syntax errors carry a column), then the strict typed form, whose
+//! errors name the unknown or missing field.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// What a rule's matches are; see `rules/README.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// A known organization.
+    Org,
+    /// A legal suffix that ends a company name.
+    OrgSuffix,
+    /// A word that makes a capitalized name an organization.
+    OrgHead,
+    /// A title or role before a person's name.
+    PersonTitle,
+    /// A first name.
+    GivenName,
+    /// A capitalized word that never forms a name.
+    NotName,
+    /// A place.
+    Place,
+    /// A court or tribunal.
+    Court,
+    /// A date expression.
+    Date,
+    /// A named product.
+    Product,
+    /// A phrase reporting a legal action.
+    CaseTrigger,
+    /// A verb or phrase attributing a quote.
+    Speech,
+    /// A document that speaks for its author.
+    Document,
+    /// An abbreviation that keeps its period.
+    Abbreviation,
+}
+
+/// Phrase case sensitivity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Case {
+    /// Exact case (the default).
+    #[default]
+    Sensitive,
+    /// ASCII case ignored.
+    Insensitive,
+}
+
+/// A rule example: a text with the expected span in `[[...]]`, and for dates
+/// optionally the value expected against a reference date.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// Just the marked text.
+    Text(String),
+    /// The marked text with the expected date resolution.
+    Checked(CheckedExample),
+}
+
+/// An example with an expected date value.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckedExample {
+    /// The marked text.
+    pub text: String,
+    /// Reference date `YYYY-MM-DD`.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    /// Expected value (`null` for none).
+    pub value: Option<String>,
+    /// Expected grain.
+    pub grain: Option<String>,
+    /// Expected mod.
+    #[serde(rename = "mod")]
+    pub modifier: Option<String>,
+}
+
+impl Example {
+    /// The example's marked text.
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) => t,
+            Example::Checked(c) => &c.text,
+        }
+    }
+}
+
+/// One rule line, strictly typed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    /// `<type>.<group>.<name>`.
+    pub id: String,
+    /// What a match is.
+    pub label: Label,
+    /// Canonical name of the thing named.
+    pub name: Option<String>,
+    /// One phrase.
+    pub pattern: Option<String>,
+    /// Many phrases.
+    pub patterns: Option<Vec<String>>,
+    /// A regular expression.
+    pub regex: Option<String>,
+    /// Phrase case sensitivity.
+    #[serde(default)]
+    pub case: Case,
+    /// Capture group that is the mention.
+    pub span: Option<String>,
+    /// Name of the production that resolves a match.
+    pub resolve: Option<String>,
+    /// Data for the resolver.
+    #[serde(default)]
+    pub attrs: BTreeMap<String, String>,
+    /// Tie-breaker on overlaps.
+    #[serde(default)]
+    pub priority: i32,
+    /// Texts the rule must match.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Texts the rule must not match.
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+}

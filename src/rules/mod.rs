@@ -1,0 +1,401 @@
+//! Rule sets: loading every rule file, checking it strictly, compiling the
+//! phrases into aho-corasick automata and the regexes once, and finding all
+//! raw matches in a text. The format is documented in `rules/README.md`.
+
+mod builtin;
+pub mod example;
+pub mod format;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+
+use crate::document::Abbreviations;
+use crate::span::Span;
+pub use format::{Case, Example, Label};
+use format::RawRule;
+
+/// Where a rule was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The rule file's name (`courts.jsonl`) or path.
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// `<type>.<group>.<name>`; lines sharing an id name one thing.
+    pub id: String,
+    /// What a match is.
+    pub label: Label,
+    /// Canonical name of the thing named.
+    pub name: Option<String>,
+    /// Data for the resolver.
+    pub attrs: BTreeMap<String, String>,
+    /// Tie-breaker on overlaps.
+    pub priority: i32,
+    /// The production named by `resolve`.
+    pub resolve: Option<String>,
+    /// Where it was written.
+    pub origin: Origin,
+    /// Texts it must match.
+    pub examples: Vec<Example>,
+    /// Texts it must not match.
+    pub counterexamples: Vec<String>,
+    /// Phrase case sensitivity.
+    pub case: Case,
+    regex: Option<Regex>,
+    span_group: Option<usize>,
+}
+
+impl Rule {
+    /// An attribute's value.
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs.get(key).map(String::as_str)
+    }
+
+    /// The regex, for regex rules.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex.as_ref()
+    }
+}
+
+/// A raw match of one rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the rule in `RuleSet::rules`.
+    pub rule: usize,
+    /// The mention.
+    pub span: Span,
+    /// For regex rules: every capture group's span, by group index.
+    pub groups: Vec<Option<Span>>,
+}
+
+/// An error in a rule file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// Where.
+    pub origin: Origin,
+    /// The rule's id, when it could be read.
+    pub rule_id: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.origin)?;
+        if let Some(id) = &self.rule_id {
+            write!(f, "rule {id}: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// Every error found while loading rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.0 {
+            writeln!(f, "{e}")?;
+        }
+        write!(f, "{} rule error{}", self.0.len(), if self.0.len() == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for RuleErrors {}
+
+/// Productions a `resolve` field may name.
+pub const PRODUCTIONS: &[&str] = &[
+    "date.full",
+    "date.month",
+    "date.year",
+    "date.decade",
+    "date.quarter",
+    "date.half",
+    "date.season",
+    "date.iso",
+    "date.numeric",
+    "date.today",
+    "date.weekday",
+    "date.relative",
+    "date.ago",
+    "date.in",
+];
+
+struct Phrases {
+    automaton: AhoCorasick,
+    rule_of: Vec<usize>,
+}
+
+/// All the rules, compiled; immutable and shared by every thread.
+pub struct RuleSet {
+    /// The rules, in file then line order.
+    pub rules: Vec<Rule>,
+    /// Abbreviations for the tokenizer.
+    pub abbreviations: Abbreviations,
+    phrases: Vec<Phrases>,
+    regex_rules: Vec<usize>,
+}
+
+impl fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RuleSet({} rules)", self.rules.len())
+    }
+}
+
+impl RuleSet {
+    /// The rules compiled into the binary.
+    ///
+    /// # Errors
+    /// Only if the built-in files are broken, which the test suite rules out.
+    pub fn builtin() -> Result<RuleSet, RuleErrors> {
+        RuleSet::from_files(builtin::FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+    }
+
+    /// The built-in rules with the `.jsonl` files of `dir` on top: a file
+    /// named like a built-in one replaces it, any other is added.
+    ///
+    /// # Errors
+    /// Every error of every file, with file and line.
+    pub fn with_dir(dir: &Path) -> Result<RuleSet, RuleErrors> {
+        let mut files: Vec<(String, String)> =
+            builtin::FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let io_error = |message: String| {
+            RuleErrors(vec![RuleError { origin: Origin { file: dir.display().to_string(), line: 0 }, rule_id: None, message }])
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| io_error(e.to_string()))?;
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "jsonl")) {
+            let text = std::fs::read_to_string(&path).map_err(|e| io_error(format!("{}: {e}", path.display())))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let shown = path.display().to_string();
+            match files.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => *slot = (shown, text),
+                None => files.push((shown, text)),
+            }
+        }
+        RuleSet::from_files(files)
+    }
+
+    /// Compiles rule files given as (name, contents).
+    ///
+    /// # Errors
+    /// Every error of every file, with file and line.
+    pub fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleErrors> {
+        let mut errors = Vec::new();
+        let mut rules = Vec::new();
+        let mut phrase_lists: [Vec<(String, usize)>; 2] = [Vec::new(), Vec::new()];
+        let mut regex_rules = Vec::new();
+        let mut abbreviations = Abbreviations::default();
+        for (file, text) in &files {
+            for (i, line) in text.lines().enumerate() {
+                let origin = Origin { file: file.clone(), line: i + 1 };
+                let trimmed = line.trim();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
+                match compile_rule(trimmed, origin.clone()) {
+                    Err(e) => errors.push(e),
+                    Ok((rule, phrases)) => {
+                        let index = rules.len();
+                        if rule.label == Label::Abbreviation {
+                            for p in &phrases {
+                                abbreviations.words.insert(p.clone());
+                                if rule.attr("final") == Some("no") {
+                                    abbreviations.never_final.insert(p.clone());
+                                }
+                            }
+                        } else if rule.regex.is_some() {
+                            regex_rules.push(index);
+                        } else {
+                            let list = &mut phrase_lists[usize::from(rule.case == Case::Insensitive)];
+                            for p in phrases {
+                                if p.contains('\'') {
+                                    list.push((p.replace('\'', "\u{2019}"), index));
+                                }
+                                list.push((p, index));
+                            }
+                        }
+                        rules.push(rule);
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
+        let mut phrases = Vec::new();
+        for (i, list) in phrase_lists.into_iter().enumerate() {
+            let automaton = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(i == 1)
+                .build(list.iter().map(|(p, _)| p))
+                .map_err(|e| {
+                    RuleErrors(vec![RuleError {
+                        origin: Origin { file: "<phrases>".into(), line: 0 },
+                        rule_id: None,
+                        message: e.to_string(),
+                    }])
+                })?;
+            phrases.push(Phrases { automaton, rule_of: list.into_iter().map(|(_, r)| r).collect() });
+        }
+        Ok(RuleSet { rules, abbreviations, phrases, regex_rules })
+    }
+
+    /// Every raw match of every rule in `text`, phrases on word boundaries,
+    /// in no particular order. Overlaps are resolved later.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        for phrases in &self.phrases {
+            for m in phrases.automaton.find_overlapping_iter(text) {
+                let span = Span::new(m.start(), m.end());
+                if on_word_boundaries(text, span) {
+                    out.push(Match { rule: phrases.rule_of[m.pattern().as_usize()], span, groups: Vec::new() });
+                }
+            }
+        }
+        for &index in &self.regex_rules {
+            let rule = &self.rules[index];
+            let Some(regex) = &rule.regex else { continue };
+            for caps in regex.captures_iter(text) {
+                let groups: Vec<Option<Span>> =
+                    caps.iter().map(|g| g.map(|g| Span::new(g.start(), g.end()))).collect();
+                let whole = groups.first().copied().flatten();
+                let span = match rule.span_group {
+                    Some(g) => groups.get(g).copied().flatten(),
+                    None => whole,
+                };
+                if let Some(span) = span.filter(|s| !s.is_empty()) {
+                    out.push(Match { rule: index, span, groups });
+                }
+            }
+        }
+        out
+    }
+
+    /// The span of a named capture group of a regex match.
+    pub fn group(&self, m: &Match, name: &str) -> Option<Span> {
+        let regex = self.rules.get(m.rule)?.regex.as_ref()?;
+        let index = regex.capture_names().position(|n| n == Some(name))?;
+        m.groups.get(index).copied().flatten()
+    }
+}
+
+
+fn on_word_boundaries(text: &str, span: Span) -> bool {
+    let word = |c: char| c.is_alphanumeric();
+    let before = text.get(..span.start).and_then(|t| t.chars().next_back());
+    let after = text.get(span.end..).and_then(|t| t.chars().next());
+    let first = text.get(span.start..).and_then(|t| t.chars().next());
+    let last = text.get(..span.end).and_then(|t| t.chars().next_back());
+    !(before.is_some_and(word) && first.is_some_and(word)) && !(after.is_some_and(word) && last.is_some_and(word))
+}
+
+fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| RuleError {
+        origin: Origin { file: origin.file.clone(), line: origin.line },
+        rule_id: None,
+        message: format!("not JSON (column {}): {e}", e.column()),
+    })?;
+    let rule_id = value.get("id").and_then(|v| v.as_str()).map(String::from);
+    let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
+    let raw: RawRule = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+    if raw.id.is_empty() || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
+        return Err(fail(format!("id `{}` must be lower case [a-z0-9_.-]", raw.id)));
+    }
+    let phrases: Vec<String> = raw.pattern.iter().cloned().chain(raw.patterns.iter().flatten().cloned()).collect();
+    let kinds = [raw.pattern.is_some(), raw.patterns.is_some(), raw.regex.is_some()];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        return Err(fail("needs exactly one of `pattern`, `patterns`, `regex`".into()));
+    }
+    if let Some(p) = phrases.iter().find(|p| p.trim().is_empty()) {
+        return Err(fail(format!("empty phrase {p:?}")));
+    }
+    if let Some(name) = &raw.resolve {
+        if !PRODUCTIONS.contains(&name.as_str()) {
+            return Err(fail(format!("unknown production `{name}` in `resolve`; known: {}", PRODUCTIONS.join(", "))));
+        }
+    }
+    let mut span_group = None;
+    let regex = match &raw.regex {
+        None => {
+            if raw.span.is_some() {
+                return Err(fail("`span` needs a `regex`".into()));
+            }
+            None
+        }
+        Some(r) => {
+            let regex = Regex::new(r).map_err(|e| fail(format!("invalid regex:\n    {}", e.to_string().replace('\n', "\n    "))))?;
+            if let Some(name) = &raw.span {
+                span_group = regex.capture_names().position(|n| n == Some(name.as_str()));
+                if span_group.is_none() {
+                    return Err(fail(format!("`span` names `{name}`, which the regex does not capture")));
+                }
+            }
+            if raw.examples.is_empty() {
+                return Err(fail("a regex rule needs at least one example".into()));
+            }
+            Some(regex)
+        }
+    };
+    if raw.label == Label::Date && raw.resolve.is_none() {
+        return Err(fail("a date rule needs `resolve`".into()));
+    }
+    let rule = Rule {
+        id: raw.id,
+        label: raw.label,
+        name: raw.name,
+        attrs: raw.attrs,
+        priority: raw.priority,
+        resolve: raw.resolve,
+        origin,
+        examples: raw.examples,
+        counterexamples: raw.counterexamples,
+        case: raw.case,
+        regex,
+        span_group,
+    };
+    Ok((rule, phrases))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<RuleSet, RuleErrors> {
+        RuleSet::from_files(vec![("t.jsonl".into(), text.into())])
+    }
+
+    #[test]
+    fn rules_report_every_error_with_line() {
+        let text = "# comment\n{\"id\": \"a.b\", \"label\": \"org\", \"pattern\": \"X\"}\n{\"id\": \"a.c\", \"lable\": \"org\"}\n{oops\n{\"id\": \"d.e\", \"label\": \"date\", \"regex\": \"(\", \"resolve\": \"date.year\", \"examples\": [\"[[x]]\"]}\n";
+        let errors = load(text).unwrap_err().0;
+        let lines: Vec<usize> = errors.iter().map(|e| e.origin.line).collect();
+        assert_eq!(lines, [3, 4, 5]);
+        assert!(errors[0].message.contains("unknown field `lable`"), "{}", errors[0]);
+        assert!(errors[2].to_string().starts_with("t.jsonl:5: rule d.e: invalid regex"), "{}", errors[2]);
+    }
+
+    #[test]
+    fn rules_phrases_match_on_word_boundaries_and_both_apostrophes() {
+        let set = load("{\"id\": \"o.a\", \"label\": \"org\", \"patterns\": [\"Amazon\", \"Macy's\"]}").unwrap();
+        let spans: Vec<Span> = set.find("Amazonian Amazon Macy\u{2019}s").iter().map(|m| m.span).collect();
+        assert_eq!(spans, [Span::new(10, 16), Span::new(17, 26)]);
+    }
+}
