@@ -35,17 +35,30 @@ pub struct Summary {
 
 /// One article's output: the line, and whether it is an error record.
 pub fn render(extractor: &Extractor, item: Item, format: Format) -> (String, bool) {
-    let (value, is_error) = match item {
+    let write = |value: &dyn erased::Record| value.to_json(format.pretty);
+    let (text, is_error) = match item {
         Ok(article) => match panic::catch_unwind(AssertUnwindSafe(|| extractor.extract(&article))) {
-            Ok(record) => (serde_json::to_value(record), false),
-            Err(_) => (serde_json::to_value(error_record(&article.id, "internal", "the extractor failed on this article")), true),
+            Ok(record) => (write(&record), false),
+            Err(_) => (write(&error_record(&article.id, "internal", "the extractor failed on this article")), true),
         },
-        Err(e) => (serde_json::to_value(error_record(&e.id, e.kind, &e.message)), true),
+        Err(e) => (write(&error_record(&e.id, e.kind, &e.message)), true),
     };
-    let text = value.and_then(|v| if format.pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) });
     match text {
         Ok(t) => (t, is_error),
         Err(e) => (format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()), true),
+    }
+}
+
+/// Records and error records serialize the same way, in field order.
+mod erased {
+    pub trait Record {
+        fn to_json(&self, pretty: bool) -> serde_json::Result<String>;
+    }
+
+    impl<T: serde::Serialize> Record for T {
+        fn to_json(&self, pretty: bool) -> serde_json::Result<String> {
+            if pretty { serde_json::to_string_pretty(self) } else { serde_json::to_string(self) }
+        }
     }
 }
 

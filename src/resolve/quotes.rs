@@ -252,7 +252,7 @@ fn opener(c: char, prev: Option<char>, next: Option<char>) -> Option<&'static [c
     let open_context = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/:".contains(p));
     let next_ok = next.is_some_and(|n| !n.is_whitespace());
     match c {
-        '"' if open_context && next_ok => Some(&['"', '\u{201d}']),
+        '"' if open_context && next_ok => Some(&['"']),
         '\u{201c}' if next_ok => Some(&['\u{201d}', '"']),
         '\u{201e}' => Some(&['\u{201c}', '\u{201d}']),
         '\u{ab}' => Some(&['\u{bb}']),

@@ -1,0 +1,49 @@
+//! No input makes the extractor panic, hang or lose an article.
+
+use gazette::{Article, Extractor};
+
+use crate::util::{read, root};
+
+fn extract_all(extractor: &Extractor, text: &str) {
+    let record = extractor.extract(&Article { id: "x".into(), text: text.into(), date: Some("2024-07-31".into()) });
+    let value = serde_json::to_value(&record).expect("serializes");
+    let chars: Vec<char> = text.chars().collect();
+    for q in value["quotes"].as_array().unwrap().iter().chain(value["dates"].as_array().unwrap()) {
+        let (s, e) = (q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize);
+        assert_eq!(chars[s..e].iter().collect::<String>(), q["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn robustness_every_prefix_of_the_seed() {
+    let extractor = Extractor::builtin().unwrap();
+    let line = read(&root().join("corpus/seed/input.jsonl"));
+    let text = serde_json::from_str::<serde_json::Value>(&line).unwrap()["text"].as_str().unwrap().to_string();
+    for (i, _) in text.char_indices().step_by(3) {
+        extract_all(&extractor, &text[..i]);
+    }
+}
+
+#[test]
+fn robustness_adversarial_inputs() {
+    let extractor = Extractor::builtin().unwrap();
+    let cases: Vec<String> = vec![
+        String::new(),
+        "\"".repeat(100_000),
+        "\u{201c}".repeat(20_000) + "x",
+        "'Tis the ' season ' of ' quotes '".repeat(2_000),
+        "Aaron Bell Carter ".repeat(20_000),
+        "v. ".repeat(50_000),
+        "word ".repeat(200_000),
+        "\0\0\u{feff}\r\n\r\n\u{202e}Nokia\u{202c} sued \u{0301}\u{0301}Amazon\r\n".repeat(100),
+        "\u{05e9}\u{05dc}\u{05d5}\u{05dd} \"quote\" said \u{0627}\u{0644}".repeat(500),
+        "Jan. 5, 2024 ".repeat(10_000),
+        "Inc. Corp. LLC, ".repeat(10_000),
+        "said: \"".to_string() + &"a ".repeat(50_000),
+        "(((((".repeat(10_000),
+        "U.S. v. U.S. v. ".repeat(10_000),
+    ];
+    for text in cases {
+        extract_all(&extractor, &text);
+    }
+}
