@@ -69,7 +69,10 @@ pub fn resolve(
     dates: &[ResolvedDate],
 ) -> Vec<Case> {
     let mut frames = Vec::new();
+    // Parties the article shows prosecuting: strong ("prosecuted by X")
+    // and weak ("X announced").
     let mut prosecutors = Vec::new();
+    let mut announcers = Vec::new();
     for m in selected.of(Label::CaseTrigger) {
         let Some(sentence) = doc.sentences.get(doc.sentence_of(m.span.start)).copied() else { continue };
         let left = Span::new(sentence.start, m.span.start);
@@ -90,21 +93,43 @@ pub fn resolve(
                 };
                 (plaintiffs, defendants)
             }
-            "defendant" => (Vec::new(), list_before(doc, parties, left)),
+            "defendant" => {
+                let before = list_before(doc, parties, left);
+                if before.is_empty() {
+                    // "the airlines that have pleaded guilty ... are: X, Y"
+                    let rest = doc.str(right);
+                    let are = rest.find(" are: ").map(|i| i + 6).or_else(|| rest.find(" are ").map(|i| i + 5));
+                    let after = are.map(|i| list_after(doc, parties, Span::new(right.start + i, right.end), 4)).unwrap_or_default();
+                    (Vec::new(), after)
+                } else {
+                    (Vec::new(), before)
+                }
+            }
+            "object" => (Vec::new(), list_after(doc, parties, right, 4)),
             "caption" => {
                 let before = parties.within(left).last().filter(|(s, _)| doc.str(Span::new(s.end, m.span.start)).trim().is_empty());
-                let after = parties.within(right).next().filter(|(s, _)| doc.str(Span::new(m.span.end, s.start)).trim().is_empty());
-                match (before, after) {
-                    (Some((_, a)), Some((_, b))) => (vec![a], vec![b]),
+                let after = list_after(doc, parties, right, 2);
+                match before {
+                    Some((_, a)) if !after.is_empty() => (vec![a], after),
                     _ => continue,
                 }
             }
+            "allegation" => {
+                // "the SEC alleges that X and Y ...": the accuser, when named,
+                // against the accused; else the article's plaintiff.
+                let accuser = nearest_left().map(|(_, p)| p).filter(|&p| is_authority(parties, p));
+                (accuser.into_iter().collect(), list_after(doc, parties, right, 12))
+            }
             "prosecutor" => {
                 let by = doc.str(m.span).to_ascii_lowercase().ends_with(" by");
-                let found = if by { list_after(doc, parties, right, 20) } else { list_before(doc, parties, left) };
+                let (found, into) = if by {
+                    (list_after(doc, parties, right, 20), &mut prosecutors)
+                } else {
+                    (list_before(doc, parties, left), &mut announcers)
+                };
                 for p in found.into_iter().filter(|&p| is_authority(parties, p)) {
-                    if !prosecutors.contains(&p) {
-                        prosecutors.push(p);
+                    if !into.contains(&p) {
+                        into.push(p);
                     }
                 }
                 continue;
@@ -120,11 +145,9 @@ pub fn resolve(
         .iter()
         .find(|f| !f.plaintiffs.is_empty())
         .map(|f| f.plaintiffs.clone())
-        .unwrap_or_else(|| {
-            let mut authorities = prosecutors.clone();
-            authorities.extend(parties.list.iter().position(|p| p.name == "United States").filter(|p| !prosecutors.contains(p)));
-            authorities
-        });
+        .or_else(|| parties.list.iter().position(|p| p.name == "United States").map(|p| vec![p]))
+        .or_else(|| (!prosecutors.is_empty()).then(|| prosecutors.clone()))
+        .unwrap_or(announcers);
     let mut cases: Vec<Case> = Vec::new();
     for f in frames {
         let plaintiffs = if f.plaintiffs.is_empty() { default_plaintiffs.clone() } else { f.plaintiffs };
@@ -164,16 +187,51 @@ fn is_authority(parties: &Parties, p: usize) -> bool {
     })
 }
 
-/// The gap between two list items: commas, "and", or an apposition of age
-/// and home town ("45, of Queens;").
+/// Words that may stand between the items of a list of parties: "X, and
+/// its former CEO, Y".
+const LIST_WORDS: [&str; 50] = [
+    "and", "or", "the", "its", "his", "her", "their", "former", "current", "then", "founder", "co-founder", "ceo",
+    "cfo", "coo", "president", "chairman", "principal", "executive", "officer", "chief", "financial", "operating",
+    "director", "owner", "et", "al.", "also", "both", "medical", "general", "counsel", "wife", "husband", "son",
+    "daughter", "brother", "sister", "cousin", "father", "mother", "partner", "business", "attorney", "accountant",
+    "employee", "associate", "subsidiary", "affiliate", "parent",
+];
+
+/// The gap between two list items: commas, "and", titles and possessives
+/// ("X, and its former CEO, Y"), or an apposition of age and home town
+/// ("45, of Queens;").
 fn list_gap(gap: &str) -> bool {
-    let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace());
-    let g = g.strip_prefix("and").or_else(|| g.strip_prefix("or")).unwrap_or(g).trim();
-    if g.is_empty() || g == "et al." {
+    let gap = without_asides(gap);
+    let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
+    let words: Vec<String> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let separated = gap.contains(',') || words.first().is_some_and(|w| w == "and" || w == "or");
+    if g.is_empty() || (separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str()))) {
         return true;
     }
     let digits = g.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && g.len() < 60 && !g.contains(" and ") && g.split(',').count() <= 4
+}
+
+/// A gap with its asides removed: parenthesized short names ("(\"Abbass\")")
+/// and aliases ("a/k/a Lana Puleo", "f/k/a The Eye Machine, LLC").
+fn without_asides(gap: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in gap.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    for alias in ["a/k/a ", "f/k/a ", "d/b/a ", "doing business as ", "formerly known as ", "also known as "] {
+        if let Some(i) = out.find(alias) {
+            let end = out[i..].find([',', ';']).map_or(out.len(), |j| i + j);
+            out.replace_range(i..end, "");
+        }
+    }
+    out
 }
 
 /// The party right after `region`'s start (within `reach` bytes) and those
@@ -218,7 +276,7 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
 /// "over cloud computing patents", "alleging securities fraud": a short
 /// phrase after the trigger.
 fn subject(rest: &str) -> Option<String> {
-    let cues = [" over ", " alleging ", " for ", " with ", " of ", " regarding ", " related to "];
+    let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
     let (at, cue) = cues.iter().filter_map(|c| rest.find(c).map(|i| (i, *c))).min_by_key(|(i, _)| *i)?;
     let phrase = rest.get(at + cue.len()..)?;
     let end = phrase.find([',', ';', '.', '(']).unwrap_or(phrase.len());
@@ -254,6 +312,10 @@ mod tests {
         assert!(list_gap(" and "));
         assert!(list_gap(", 45, of Queens; "));
         assert!(!list_gap(" in the United States District Court for "));
+        assert!(list_gap(" (\"Abbass\"); "));
+        assert!(list_gap(" a/k/a Lana Velazquez, "));
+        assert!(list_gap(", and its former CEO, "));
+        assert!(!list_gap(" retained "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
     }
 }

@@ -124,11 +124,9 @@ const CONNECTORS: [&str; 14] = ["of", "and", "&", "for", "the", "de", "du", "van
 /// Finds the parties. `blocked` spans (courts, dates, products), sorted, are
 /// never parties.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Parties {
-    let known: Vec<Span> =
-        selected.of(Label::Org).iter().map(|m| m.span).filter(|s| !covered(blocked, *s)).collect();
-    let cues = Cues {
-        titles: spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&known, *s)).collect(),
-        known,
+    let mut cues = Cues {
+        titles: Vec::new(),
+        known: Vec::new(),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
         not_names: selected
@@ -141,11 +139,16 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     };
     let mut candidates = Vec::new();
     for m in selected.of(Label::Org) {
-        if !covered(blocked, m.span) {
+        if !covered(blocked, m.span) && !after_first_name(doc, &cues, m.span) {
             let span = extend_with_suffix(doc, &cues, m.span);
-            candidates.push(Candidate { span, evidence: Evidence::Known(m.rule), sentence_start: false, after_title: false });
+            cues.known.push(span);
+            // "Syncor Taiwan, Inc." is a company of its own, not "Syncor".
+            let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1;
+            let evidence = if words_added { Evidence::Org } else { Evidence::Known(m.rule) };
+            candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false });
         }
     }
+    cues.titles = spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&cues.known, *s)).collect();
     for chunk in chunks(doc, &cues, blocked) {
         candidates.extend(classify(doc, &cues, chunk));
     }
@@ -153,17 +156,36 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     cluster(doc, rules, &cues, candidates)
 }
 
-/// Extends a name over a following legal suffix: "Tyson Foods" + " Inc.".
+/// True when a known organization's name follows a first name or an
+/// initial: "Michael F. Hertz" is a person, not the car-rental company.
+fn after_first_name(doc: &Document<'_>, cues: &Cues, span: Span) -> bool {
+    let i = doc.token_at(span.start);
+    let Some(prev) = i.checked_sub(1).and_then(|j| doc.tokens.get(j)) else { return false };
+    prev.span.end + 1 == span.start && (prev.shape == Shape::Initial || exactly(&cues.given, prev.span))
+}
+
+/// Extends a known name over what completes it into a legal name: "Tyson
+/// Foods" + " Inc.", "Korean Air" + " Lines Ltd.", "Japan Airlines
+/// International Co." + ", Ltd.". Without a suffix at the end, nothing is
+/// added ("Nokia CloudBand" stays a company and a product).
 fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
-    let i = doc.token_at(span.end);
-    let mut j = i;
-    if doc.tokens.get(j).is_some_and(|t| doc.str(t.span) == ",") {
-        j += 1;
+    let mut end = span.end;
+    let mut i = doc.token_at(span.end);
+    let mut suffix_end = None;
+    while let Some(t) = doc.tokens.get(i) {
+        let word = doc.str(t.span);
+        let next_is_suffix = doc.tokens.get(i + 1).is_some_and(|n| exactly(&cues.suffixes, n.span));
+        if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, i) {
+            suffix_end = Some(t.span.end);
+        } else if word == "," && next_is_suffix {
+        } else if suffix_end.is_none() && t.shape.is_capitalized() && t.span.start == end + 1 {
+        } else {
+            break;
+        }
+        end = t.span.end;
+        i += 1;
     }
-    match doc.tokens.get(j) {
-        Some(t) if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, j) => Span::new(span.start, t.span.end),
-        _ => span,
-    }
+    suffix_end.map_or(span, |e| Span::new(span.start, e))
 }
 
 /// True when a suffix-like token ("SA", "AB") is really the start of more
@@ -206,6 +228,10 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             after_title = is_title;
             continue;
         }
+        // "its former CEO, Tuan Ha-Ngoc": an apposition after a title.
+        if word == "," && after_title && current.is_empty() {
+            continue;
+        }
         let joins = if t.shape.is_capitalized() {
             true
         } else if current.is_empty() {
@@ -216,6 +242,9 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             // "Coca-Cola": a hyphen inside a word joins.
             current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
+        } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}") {
+            // A nickname inside a name: Chang Suk "C.S." Chung.
+            nickname(doc, i, &current)
         } else if word == "," {
             // "Syncor Taiwan, Inc." and "John Smith, Jr."
             tokens.get(i + 1).is_some_and(|n| {
@@ -238,6 +267,23 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
     out
 }
 
+/// True when the quote mark at token `i` opens or closes a nickname between
+/// two parts of a name.
+fn nickname(doc: &Document<'_>, i: usize, current: &[usize]) -> bool {
+    let tokens = &doc.tokens;
+    let is_mark = |j: usize| tokens.get(j).is_some_and(|t| matches!(doc.str(t.span), "\"" | "\u{201c}" | "\u{201d}"));
+    let cap = |j: usize| tokens.get(j).is_some_and(|t| t.shape.is_capitalized());
+    let Some(&prev) = current.last() else { return false };
+    if is_mark(prev) {
+        return false;
+    }
+    // Opening: name so far, then "Nick", then more name.
+    let opens = cap(i + 1) && (i + 2..i + 5).any(|j| is_mark(j) && cap(j + 1) && (i + 1..j).all(cap));
+    // Closing: this mark ends a nickname opened inside the current run.
+    let closes = cap(i + 1) && current.iter().any(|&j| is_mark(j));
+    opens || closes
+}
+
 fn chunk_span(tokens: &[Token], idx: &[usize]) -> Span {
     Span::new(tokens[idx[0]].span.start, tokens[idx[idx.len() - 1]].span.end)
 }
@@ -258,8 +304,15 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         covered(&cues.heads, tokens[w[0]].span) && matches!(doc.str(tokens[w[1]].span), "of" | "for")
     });
     // "Greg Hamilton and Michele Casey" are two; "Securities and Exchange
-    // Commission" and "Department of Housing and Urban Development" are one.
-    if !ends_org && !head_before_of {
+    // Commission" and "Department of Housing and Urban Development" are one;
+    // "and the" or a legal suffix before "and" always separates two names.
+    let and_at = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or"));
+    let separates = and_at.is_some_and(|a| {
+        let next_the = idx.get(a + 1).is_some_and(|&i| matches!(doc.str(tokens[i].span), "the" | "The"));
+        let suffix_before = a > 0 && exactly(&cues.suffixes, tokens[idx[a - 1]].span);
+        next_the || suffix_before
+    });
+    if (!ends_org && !head_before_of) || separates {
         if let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
             let (left, right) = (idx[..cut].to_vec(), idx[cut + 1..].to_vec());
             let mut out = Vec::new();
@@ -283,8 +336,29 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         idx[0] == first || (idx[0] == first + 1 && matches!(doc.str(tokens[first].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
     });
     let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
+    if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
+        return Vec::new();
+    }
     if exactly(&cues.places, span) {
         return Vec::new();
+    }
+    // "M. Graham Loomis of the Atlanta Regional Office": a person, then an
+    // organization.
+    if let Some(cut) = idx.iter().position(|&i| doc.str(tokens[i].span) == "of").filter(|&c| c >= 2) {
+        let first = tokens[idx[0]];
+        let person_first = exactly(&cues.given, first.span) || first.shape == Shape::Initial;
+        let left_is_name = idx[..cut].iter().all(|&i| matches!(tokens[i].shape, Shape::Title | Shape::Initial));
+        if person_first && left_is_name {
+            let mut out = vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
+            let mut right: Vec<usize> = idx[cut + 1..].to_vec();
+            while right.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+                right.remove(0);
+            }
+            if !right.is_empty() {
+                out.extend(classify(doc, cues, (right, false)));
+            }
+            return out;
+        }
     }
     if ends_org || head_before_of {
         return vec![candidate(span, Evidence::Org)];
@@ -357,13 +431,23 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org => (Kind::Organization, None),
-            Evidence::Person => (Kind::Person, None),
+            Evidence::Person => {
+                // "Leo Burnett" after "Leo Burnett Company", "Mr. Caprio"
+                // after "James J. Caprio": an entity already named.
+                if let Some(i) = join_named(&entities, &k) {
+                    entities[i].mentions.push(Mention { span: c.span, rule: None });
+                    continue;
+                }
+                (Kind::Person, None)
+            }
             Evidence::Weak => {
                 weak.push(c);
                 continue;
             }
         };
-        let rule_id = known.map(|r| rules.rules[r].id.clone());
+        // Lines of one id name one organization only when the id names it
+        // (`name`); a pattern rule ("the state of X") finds many.
+        let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.clone());
         let existing = rule_id
             .as_ref()
             .and_then(|id| by_rule_id.get(id).copied())
@@ -399,6 +483,21 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         }
     }
     finish(doc, entities)
+}
+
+/// An entity a person-like name refers to: the first words of an
+/// organization's name, or a person's surname.
+fn join_named(entities: &[Entity], k: &str) -> Option<usize> {
+    let words: Vec<&str> = k.split(' ').collect();
+    entities.iter().rposition(|e| {
+        e.keys.iter().any(|ek| {
+            let ew: Vec<&str> = ek.split(' ').collect();
+            match e.kind {
+                Kind::Organization => ew.len() > words.len() && ew.starts_with(&words),
+                Kind::Person => words.len() == 1 && ew.len() > 1 && ew.ends_with(&words),
+            }
+        })
+    })
 }
 
 /// A person entity that `k` names too: same first and last name
@@ -452,12 +551,15 @@ fn join(doc: &Document<'_>, cues: &Cues, entities: &[Entity], acronyms: &BTreeMa
     }
     let k = key(text);
     let words: Vec<&str> = k.split(' ').collect();
+    let plural = format!("{k}s");
     // Most recent entity mentioned before, else the first.
     let pick = |found: Vec<usize>| -> Option<usize> {
         let before = |e: usize| entities[e].mentions.iter().filter(|m| m.span.start < c.span.start).map(|m| m.span.start).max();
         found.iter().copied().max_by_key(|&e| before(e)).or_else(|| found.first().copied())
     };
-    let exact: Vec<usize> = (0..entities.len()).filter(|&e| entities[e].keys.contains(&k)).collect();
+    // "Tyson Food" names "Tyson Foods".
+    let exact: Vec<usize> =
+        (0..entities.len()).filter(|&e| entities[e].keys.iter().any(|ek| *ek == k || *ek == plural)).collect();
     if !exact.is_empty() {
         return pick(exact);
     }
@@ -538,17 +640,21 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
         .map(|mut e| {
             e.mentions.sort();
             e.mentions.dedup_by_key(|m| m.span);
-            let longest = e
-                .mentions
+            // The fullest proper name: the longest capitalized mention; a
+            // known organization's canonical name when that is longer.
+            let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
+            let forms: Vec<&str> =
+                e.mentions.iter().map(|m| doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')).collect();
+            let longest = forms
                 .iter()
-                .map(|m| doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}'))
+                .filter(proper)
                 .max_by_key(|t| (t.len(), std::cmp::Reverse(t.to_string())))
-                .unwrap_or("")
-                .to_string();
-            let name = if e.kind == Kind::Organization && e.known.as_ref().is_some_and(|k| k.len() > longest.len()) {
-                e.known.clone().unwrap_or(longest)
-            } else {
-                longest
+                .map(|t| t.to_string());
+            let name = match (longest, &e.known) {
+                (Some(l), Some(k)) if k.len() > l.len() => k.clone(),
+                (Some(l), _) => l,
+                (None, Some(k)) => k.clone(),
+                (None, None) => forms.first().map(|t| t.to_string()).unwrap_or_default(),
             };
             Party { name, kind: e.kind, mentions: e.mentions, org_kind: e.org_kind }
         })

@@ -23,7 +23,24 @@ pub struct Product {
 /// Finds the products; `blocked` spans (sorted) are never products.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
+    let corporate: Vec<Span> =
+        [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)).collect();
+    // A name that runs on into a corporate word is a company's ("Nova
+    // Oculus Partners, LLC"), not a product.
+    let runs_into_company = |end: usize| {
+        let mut i = doc.token_at(end);
+        while let Some(t) = doc.tokens.get(i).filter(|t| t.shape.is_capitalized() || doc.str(t.span) == ",") {
+            if corporate.iter().any(|s| s.overlaps(t.span)) {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    };
     for m in selected.of(Label::Product) {
+        if runs_into_company(m.span.end) {
+            continue;
+        }
         let owner = rules.rules[m.rule].attr("owner").map(String::from);
         found.push((m.span, Some(m.rule), owner));
     }
@@ -31,8 +48,6 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         .iter()
         .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
         .collect();
-    let corporate: Vec<Span> =
-        [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)).collect();
     for m in selected.of(Label::Org) {
         // Only companies make products; agencies and universities do not.
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
@@ -56,8 +71,11 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             end = Some(t.span.end);
             i += 1;
         }
-        // "SEC Enforcement Division" goes on into a corporate word: a name.
-        let continues = doc.tokens.get(i).is_some_and(|t| corporate.iter().any(|s| s.overlaps(t.span)));
+        // "SEC Enforcement Division" goes on into a corporate word, and "Rio
+        // Tinto Coal Mozambique" into more capitalized words: a name.
+        let continues = doc.tokens.get(i).is_some_and(|t| {
+            corporate.iter().any(|s| s.overlaps(t.span)) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
+        });
         if let Some(end) = end.filter(|_| !continues) {
             found.push((Span::new(m.span.start, end), None, Some(owner)));
         }
