@@ -52,6 +52,7 @@ fi
 bin=$work/gazette
 cp "$root/target/release/gazette" "$bin"
 version=$("$bin" --version 2>/dev/null || echo "gazette ?")
+version=${version#gazette }                # "gazette 0.1.0" -> "0.1.0"
 
 # ------------------------------------------------------------------ input ---
 # Rebuilt only when the size, the corpus, or the generators change: building
@@ -84,7 +85,7 @@ q_articles=$(wc -l < "$quarter")
 summary=$(cat "$input.summary")            # articles=.. distinct=.. corpus_share=..
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$summary"; }
 distinct=$(field distinct)
-corpus_share=$(field corpus_share)
+corpus_share=$(awk -v s="$(field corpus_share)" 'BEGIN { printf "%.0f%%", s * 100 }')
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 
 # One run at a time is best of 3 (the noise on shared machines is one-sided:
@@ -99,7 +100,9 @@ echo
 echo "machine : $cores cores, $cpu"
 echo "gazette : $version, commit $commit"
 echo "input   : $input"
-echo "          $(mb "$bytes") MB, $articles articles ($distinct distinct, ${corpus_share} from corpus/, rest from make_corpus.py)"
+if (( ${#mix_args[@]} )); then origin="$corpus_share derived from corpus/, the rest from make_corpus.py"
+else origin="all derived from corpus/"; fi
+echo "          $(mb "$bytes") MB, $articles articles ($distinct distinct; $origin)"
 echo "timing  : wall clock, best of $runs; MB = 10^6 bytes; RSS from GNU time -v"
 echo
 

@@ -278,7 +278,11 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
 fn subject(rest: &str) -> Option<String> {
     let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
     let (at, cue) = cues.iter().filter_map(|c| rest.find(c).map(|i| (i, *c))).min_by_key(|(i, _)| *i)?;
-    let phrase = rest.get(at + cue.len()..)?;
+    let mut phrase = rest.get(at + cue.len()..)?;
+    // "accusing the latter of infringing ...": the charge, not the accused.
+    if cue == " accusing " {
+        phrase = phrase.split_once(" of ").map_or(phrase, |(_, charge)| charge);
+    }
     let end = phrase.find([',', ';', '.', '(']).unwrap_or(phrase.len());
     let words: Vec<&str> = phrase[..end].split_whitespace().take(8).collect();
     (!words.is_empty()).then(|| words.join(" "))

@@ -313,7 +313,7 @@ fn date_context(text: &str, span: Span) -> bool {
         return true;
     }
     let prev = before.chars().next_back();
-    if prev.is_some_and(|c| "-/:$#§.,".contains(c) || c.is_alphanumeric()) {
+    if prev.is_some_and(|c| "-/:$#§.,[".contains(c) || c.is_alphanumeric()) {
         return false;
     }
     let mut next = after.chars();
@@ -325,7 +325,12 @@ fn date_context(text: &str, span: Span) -> bool {
     }
     let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
     let tail = tail.trim_end();
-    let blocked = ["No.", "Nos.", "No", "Section", "Rule", "Release", "Act of", "Form", "Item", "Case", "Docket", "Number", "Chapter", "§", "Title", "Exhibit", "Count", "Room", "Suite", "Route", "Highway"];
+    // Numbers, and statutes named with their year ("the Companies Act 2006").
+    let blocked = [
+        "No.", "Nos.", "No", "Section", "Rule", "Release", "Act of", "Form", "Item", "Case", "Docket", "Number", "Chapter",
+        "§", "Title", "Exhibit", "Count", "Room", "Suite", "Route", "Highway", "Act", "Regulations", "Rules", "Order",
+        "Directive",
+    ];
     !blocked.iter().any(|b| tail.ends_with(b))
 }
 
@@ -428,5 +433,7 @@ mod tests {
         assert!(!ok("Act of 1933", 7, 11));
         assert!(!ok("No. 2009-cv-1", 4, 8));
         assert!(!ok("$2005", 1, 5));
+        assert!(!ok("the Money Laundering Regulations 2017 apply", 32, 36));
+        assert!(!ok("[2024] EWHC 2291 (Pat)", 1, 5));
     }
 }

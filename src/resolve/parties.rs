@@ -369,7 +369,12 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         && words.len() <= 5
         && words.iter().all(|t| matches!(t.shape, Shape::Title | Shape::Initial) || doc.str(t.span) == "Jr.")
         && idx.iter().all(|&i| tokens[i].shape.is_capitalized() || doc.str(tokens[i].span) == ",");
-    if name_like && (given_first || after_title) {
+    // "Lantson E. Eldred": a middle initial marks a person's name.
+    let middle_initial = words.len() >= 3
+        && words[0].shape == Shape::Title
+        && words[words.len() - 1].shape == Shape::Title
+        && words[1..words.len() - 1].iter().any(|t| t.shape == Shape::Initial);
+    if name_like && (given_first || after_title || middle_initial) {
         return vec![candidate(span, Evidence::Person)];
     }
     if after_title && words.len() == 1 && words[0].shape == Shape::Title {
