@@ -63,8 +63,8 @@ mix_args=()
 [[ -f $make_corpus && -f $seed_txt ]] && mix_args=("$make_corpus" "$seed_txt")
 input=$work/input-${size_mb}MB.jsonl
 quarter=$work/input-${size_mb}MB.quarter.jsonl
-key=$(cat "$here/build_input.py" "$root"/corpus/*/input.jsonl "$root"/corpus/*/gold.jsonl \
-          ${mix_args[@]+"${mix_args[@]}"} 2>/dev/null | cksum | cut -d' ' -f1)
+key=$( { cat "$here/build_input.py" "$root"/corpus/*/input.jsonl "$root"/corpus/*/gold.jsonl \
+            ${mix_args[@]+"${mix_args[@]}"} 2>/dev/null || true; } | cksum | cut -d' ' -f1)
 key="size=$size_mb mix=${#mix_args[@]} sum=$key"
 if [[ -f $input && -f $quarter && -f $input.key && $(cat "$input.key") == "$key" ]]; then
   say "reusing $input"
@@ -104,32 +104,46 @@ if (( ${#mix_args[@]} )); then origin="$corpus_share derived from corpus/, the r
 else origin="all derived from corpus/"; fi
 echo "          $(mb "$bytes") MB, $articles articles ($distinct distinct; $origin)"
 echo "timing  : wall clock, best of $runs; MB = 10^6 bytes; RSS from GNU time -v"
+echo "load    : $(cut -d' ' -f1-3 /proc/loadavg) at start (1, 5, 15 min averages; other work skews timings)"
 echo
 
 # --------------------------------------------------------------- measuring ---
 # run_gazette FILE THREADS -> globals WALL (seconds) and RSS (KiB).
 # stdout goes to /dev/null so only extraction is measured, not a disk or pipe.
 run_gazette() {
-  local file=$1 threads=$2 t0 t1 rc=0
+  local file=$1 threads=$2 t0 t1 rc=0 busy0 busy1
+  busy0=$(busy_ticks)
   t0=$EPOCHREALTIME
   /usr/bin/time -v -o "$work/time.txt" "$bin" extract "$file" --threads "$threads" \
     >/dev/null 2>"$work/stderr.txt" || rc=$?
   t1=$EPOCHREALTIME
+  busy1=$(busy_ticks)
   # Exit 1 means "some articles became error records": still a valid timing.
   (( rc <= 1 )) || die "gazette extract --threads $threads exited $rc: $(tail -3 "$work/stderr.txt")"
   WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
   RSS=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  CPU=$(awk -F': *' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$work/time.txt")
+  # The machine is shared: whatever CPU the whole system used beyond gazette's
+  # own, averaged over the run, in cores. Near 0 means the timing is clean.
+  OTHER=$(awk -v b0="$busy0" -v b1="$busy1" -v tck="$tck" -v c="$CPU" -v w="$WALL" \
+    'BEGIN { o = ((b1 - b0) / tck - c) / w; printf "%.2f", o < 0 ? 0 : o }')
 }
 
-# best_of FILE THREADS -> BEST_WALL (min over runs), BEST_RSS (max over runs).
+# Busy CPU ticks of the whole machine so far (user nice system irq softirq steal;
+# steal is time the hypervisor gave to other guests).
+tck=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# best_of FILE THREADS -> BEST_WALL (min over runs), BEST_CPU and BEST_OTHER
+# (of that run), BEST_RSS (max over runs).
 best_of() {
   local i
-  BEST_WALL=; BEST_RSS=0
+  BEST_WALL=; BEST_CPU=; BEST_OTHER=; BEST_RSS=0
   for (( i = 1; i <= runs; i++ )); do
     run_gazette "$1" "$2"
-    say "  --threads $2 run $i/$runs: ${WALL} s, $(( RSS / 1024 )) MiB"
+    say "  --threads $2 run $i/$runs: ${WALL} s wall, ${CPU} s CPU, $(( RSS / 1024 )) MiB, other load ${OTHER} cores"
     if [[ -z $BEST_WALL ]] || awk -v a="$WALL" -v b="$BEST_WALL" 'BEGIN { exit !(a < b) }'; then
-      BEST_WALL=$WALL
+      BEST_WALL=$WALL; BEST_CPU=$CPU; BEST_OTHER=$OTHER
     fi
     if (( RSS > BEST_RSS )); then BEST_RSS=$RSS; fi
   done
@@ -149,12 +163,20 @@ fi
 
 thread_counts=(1 2)
 (( cores > 2 )) && thread_counts+=("$cores")
-declare -A wall rss
+declare -A wall cpu other rss
 for t in "${thread_counts[@]}"; do
   say "gazette extract --threads $t on $(mb "$bytes") MB"
   best_of "$input" "$t"
   wall[$t]=$BEST_WALL
+  cpu[$t]=$BEST_CPU
+  other[$t]=$BEST_OTHER
   rss[$t]=$BEST_RSS
+done
+# Flag a figure that other processes on this shared machine may have skewed.
+for t in "${thread_counts[@]}"; do
+  if awk -v o="${other[$t]}" 'BEGIN { exit !(o > 0.25) }'; then
+    warn "other processes used ${other[$t]} cores during the best --threads $t run: its figures may be low; rerun when the machine is quiet"
+  fi
 done
 
 # Memory growth: the whole-input figure is the 1-thread runs above; if memory
@@ -163,6 +185,11 @@ done
 say "gazette extract --threads 1 on the first quarter ($(mb "$q_bytes") MB)"
 run_gazette "$quarter" 1
 q_wall=$WALL
+q_cpu=$CPU
+q_other=$OTHER
+if awk -v o="$q_other" 'BEGIN { exit !(o > 0.25) }'; then
+  warn "other processes used $q_other cores during the quarter-input run"
+fi
 q_rss=$RSS
 
 # Start-up: one sentence through stdin, so the time is almost all process
@@ -219,14 +246,15 @@ fi
 
 echo "## Results"
 echo
-printf '%-34s %9s %9s %11s %10s\n' "run" "wall s" "MB/s" "articles/s" "peak MiB"
+# "other" is the load of other processes during that run, in cores (see above).
+printf '%-32s %8s %8s %8s %11s %9s %6s\n' "run" "wall s" "CPU s" "MB/s" "articles/s" "peak MiB" "other"
 for t in "${thread_counts[@]}"; do
-  printf '%-34s %9.2f %9s %11s %10s\n' "gazette --threads $t" "${wall[$t]}" \
-    "$(f_mbs "${wall[$t]}")" "$(f_aps "${wall[$t]}")" "$(f_mib "${rss[$t]}")"
+  printf '%-32s %8.2f %8.2f %8s %11s %9s %6s\n' "gazette --threads $t" "${wall[$t]}" "${cpu[$t]}" \
+    "$(f_mbs "${wall[$t]}")" "$(f_aps "${wall[$t]}")" "$(f_mib "${rss[$t]}")" "${other[$t]}"
 done
-printf '%-34s %9.2f %9s %11s %10s\n' "gazette --threads 1, first 1/4" "$q_wall" "$q_mbs" \
-  "$(awk -v n="$q_articles" -v w="$q_wall" 'BEGIN { printf "%.0f", n / w }')" "$(f_mib "$q_rss")"
-[[ -n $probe_mbs ]] && printf '%-34s %9s %9s %11s %10s\n' "probe (reference, 1 thread)" "-" "$probe_mbs" "-" "-"
+printf '%-32s %8.2f %8.2f %8s %11s %9s %6s\n' "gazette --threads 1, first 1/4" "$q_wall" "$q_cpu" "$q_mbs" \
+  "$(awk -v n="$q_articles" -v w="$q_wall" 'BEGIN { printf "%.0f", n / w }')" "$(f_mib "$q_rss")" "$q_other"
+[[ -n $probe_mbs ]] && printf '%-32s %8s %8s %8s %11s %9s %6s\n' "probe (reference, 1 thread)" "-" "-" "$probe_mbs" "-" "-" "-"
 echo
 echo "1 thread          = $probe_ratio"
 for t in "${thread_counts[@]:1}"; do
@@ -241,20 +269,20 @@ echo "## Markdown"
 echo
 echo "gazette $version ($commit) on $cores × $cpu; input $(mb "$bytes") MB, $articles articles, built by \`benches/run.sh $size_mb\`."
 echo
-echo "| Measure | Wall (s) | MB/s | Articles/s | Peak RSS (MiB) |"
-echo "|---|---:|---:|---:|---:|"
+echo "| Measure | Wall (s) | CPU (s) | MB/s | Articles/s | Peak RSS (MiB) |"
+echo "|---|---:|---:|---:|---:|---:|"
 for t in "${thread_counts[@]}"; do
-  echo "| \`extract --threads $t\` | ${wall[$t]} | $(f_mbs "${wall[$t]}") | $(f_aps "${wall[$t]}") | $(f_mib "${rss[$t]}") |"
+  echo "| \`extract --threads $t\` | ${wall[$t]} | ${cpu[$t]} | $(f_mbs "${wall[$t]}") | $(f_aps "${wall[$t]}") | $(f_mib "${rss[$t]}") |"
 done
-echo "| \`extract --threads 1\`, first 1/4 of input | $q_wall | $q_mbs | $(awk -v n="$q_articles" -v w="$q_wall" 'BEGIN { printf "%.0f", n / w }') | $(f_mib "$q_rss") |"
-[[ -n $probe_mbs ]] && echo "| probe (reference scanner, 1 thread) | | $probe_mbs | | |"
-echo "| 1 thread vs probe | | $probe_ratio | | |"
+echo "| \`extract --threads 1\`, first 1/4 of input | $q_wall | $q_cpu | $q_mbs | $(awk -v n="$q_articles" -v w="$q_wall" 'BEGIN { printf "%.0f", n / w }') | $(f_mib "$q_rss") |"
+[[ -n $probe_mbs ]] && echo "| probe (reference scanner, 1 thread) | | | $probe_mbs | | |"
+echo "| 1 thread vs probe | | | $probe_ratio | | |"
 for t in "${thread_counts[@]:1}"; do
-  echo "| $t threads vs 1 thread | | $(f_ratio "${wall[1]}" "${wall[$t]}")x | | |"
+  echo "| $t threads vs 1 thread | | | $(f_ratio "${wall[1]}" "${wall[$t]}")x | | |"
 done
-echo "| start-up, one sentence (median of 20) | $startup_ms ms | | | |"
-echo "| peak RSS growth, all / first 1/4 | | | | ${growth}x |"
-echo "| output lines = input lines | ${lines_ok%% *} | | | |"
+echo "| start-up, one sentence (median of 20) | $startup_ms ms | | | | |"
+echo "| peak RSS growth, all / first 1/4 | | | | | ${growth}x |"
+echo "| output lines = input lines | ${lines_ok%% *} | | | | |"
 
 if (( ${#warnings[@]} )); then
   echo

@@ -50,7 +50,7 @@ impl Extractor {
         let rules = &self.rules;
         let text = article.text.as_str();
         let doc = Document::new(text, &rules.abbreviations);
-        let selected = resolve::select(rules, rules.find(text));
+        let selected = resolve::select(rules, rules.find(&doc));
         let reference = article
             .date
             .as_deref()

@@ -433,7 +433,7 @@ mod tests {
         assert!(!ok("Act of 1933", 7, 11));
         assert!(!ok("No. 2009-cv-1", 4, 8));
         assert!(!ok("$2005", 1, 5));
-        assert!(!ok("the Money Laundering Regulations 2017 apply", 32, 36));
+        assert!(!ok("the Money Laundering Regulations 2017 apply", 33, 37));
         assert!(!ok("[2024] EWHC 2291 (Pat)", 1, 5));
     }
 }

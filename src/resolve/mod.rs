@@ -86,7 +86,8 @@ mod tests {
     fn select_keeps_the_covering_span_per_label() {
         let rules = rules();
         let text = "Amazon Web Services and Amazon";
-        let sel = select(&rules, rules.find(text));
+        let doc = crate::document::Document::new(text, &rules.abbreviations);
+        let sel = select(&rules, rules.find(&doc));
         let orgs: Vec<&str> = sel.of(Label::Org).iter().map(|m| m.span.text(text)).collect();
         assert_eq!(orgs, ["Amazon Web Services", "Amazon"]);
         assert_eq!(sel.of(Label::Place).len(), 2, "other labels overlap freely");

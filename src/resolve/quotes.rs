@@ -149,8 +149,18 @@ impl Context<'_, '_> {
             }
         }
         items.sort_by_key(|(s, _)| s.start);
-        let pick = if last { items.pop() } else { items.into_iter().next() };
-        pick.map(|(_, f)| f)
+        if last {
+            return items.pop().map(|(_, f)| f);
+        }
+        // "said IRS Commissioner Doug Shulman": the person, not the agency
+        // that titles them.
+        let is_person = |f: &Found| f.0.and_then(|p| self.parties.list.get(p)).is_some_and(|p| p.kind == Kind::Person);
+        let near = region.start + 80;
+        let person = items.iter().position(|(s, f)| s.start < near && is_person(f));
+        match person {
+            Some(i) => Some(items.swap_remove(i).1),
+            None => items.into_iter().next().map(|(_, f)| f),
+        }
     }
 
     /// A document speaks for the party after "filed by", else its author.

@@ -59,7 +59,8 @@ pub fn check(rules: &RuleSet) -> (Vec<Failure>, usize) {
 /// as a user would get them; for dates only those that resolve (context may
 /// reject a number).
 fn matches_of(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Match> {
-    select(rules, rules.find(text))
+    let doc = Document::new(text, &rules.abbreviations);
+    select(rules, rules.find(&doc))
         .of(rule.label)
         .iter()
         .filter(|m| rules.rules[m.rule].id == rule.id)

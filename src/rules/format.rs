@@ -90,6 +90,16 @@ impl Example {
     }
 }
 
+/// A `pattern`: a phrase, or a token pattern as in spaCy's Matcher.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum PatternValue {
+    /// A phrase, matched on word boundaries.
+    Phrase(String),
+    /// Token specs (`rules/README.md`, token patterns).
+    Tokens(Vec<super::pattern::TokenSpec>),
+}
+
 /// One rule line, strictly typed.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,8 +110,8 @@ pub struct RawRule {
     pub label: Label,
     /// Canonical name of the thing named.
     pub name: Option<String>,
-    /// One phrase.
-    pub pattern: Option<String>,
+    /// One phrase, or a token pattern (a list of token specs).
+    pub pattern: Option<PatternValue>,
     /// Many phrases.
     pub patterns: Option<Vec<String>>,
     /// A regular expression.

@@ -5,6 +5,7 @@
 mod builtin;
 pub mod example;
 pub mod format;
+pub mod pattern;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,10 +14,11 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
-use crate::document::Abbreviations;
+use crate::document::{Abbreviations, Document};
 use crate::span::Span;
 pub use format::{Case, Example, Label};
-use format::RawRule;
+use format::{PatternValue, RawRule};
+use pattern::TokenPattern;
 
 /// Where a rule was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +59,7 @@ pub struct Rule {
     /// Phrase case sensitivity.
     pub case: Case,
     regex: Option<Regex>,
+    tokens: Option<TokenPattern>,
     span_group: Option<usize>,
 }
 
@@ -150,6 +153,7 @@ pub struct RuleSet {
     pub abbreviations: Abbreviations,
     phrases: Vec<Phrases>,
     regex_rules: Vec<usize>,
+    token_rules: Vec<usize>,
 }
 
 impl fmt::Debug for RuleSet {
@@ -202,6 +206,7 @@ impl RuleSet {
         let mut rules = Vec::new();
         let mut phrase_lists: [Vec<(String, usize)>; 2] = [Vec::new(), Vec::new()];
         let mut regex_rules = Vec::new();
+        let mut token_rules = Vec::new();
         let mut abbreviations = Abbreviations::default();
         for (file, text) in &files {
             for (i, line) in text.lines().enumerate() {
@@ -223,6 +228,8 @@ impl RuleSet {
                             }
                         } else if rule.regex.is_some() {
                             regex_rules.push(index);
+                        } else if rule.tokens.is_some() {
+                            token_rules.push(index);
                         } else {
                             let list = &mut phrase_lists[usize::from(rule.case == Case::Insensitive)];
                             for p in phrases {
@@ -255,13 +262,19 @@ impl RuleSet {
                 })?;
             phrases.push(Phrases { automaton, rule_of: list.into_iter().map(|(_, r)| r).collect() });
         }
-        Ok(RuleSet { rules, abbreviations, phrases, regex_rules })
+        Ok(RuleSet { rules, abbreviations, phrases, regex_rules, token_rules })
     }
 
-    /// Every raw match of every rule in `text`, phrases on word boundaries,
-    /// in no particular order. Overlaps are resolved later.
-    pub fn find(&self, text: &str) -> Vec<Match> {
+    /// Every raw match of every rule in the document, phrases on word
+    /// boundaries, in no particular order. Overlaps are resolved later.
+    pub fn find(&self, doc: &Document<'_>) -> Vec<Match> {
+        let text = doc.text;
         let mut out = Vec::new();
+        for &index in &self.token_rules {
+            if let Some(tokens) = &self.rules[index].tokens {
+                out.extend(tokens.find(doc).into_iter().map(|span| Match { rule: index, span, groups: Vec::new() }));
+            }
+        }
         for phrases in &self.phrases {
             for m in phrases.automaton.find_overlapping_iter(text) {
                 let span = Span::new(m.start(), m.end());
@@ -319,7 +332,12 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
     if raw.id.is_empty() || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
         return Err(fail(format!("id `{}` must be lower case [a-z0-9_.-]", raw.id)));
     }
-    let phrases: Vec<String> = raw.pattern.iter().cloned().chain(raw.patterns.iter().flatten().cloned()).collect();
+    let (phrase, token_specs) = match &raw.pattern {
+        Some(PatternValue::Phrase(p)) => (Some(p.clone()), None),
+        Some(PatternValue::Tokens(t)) => (None, Some(t)),
+        None => (None, None),
+    };
+    let phrases: Vec<String> = phrase.into_iter().chain(raw.patterns.iter().flatten().cloned()).collect();
     let kinds = [raw.pattern.is_some(), raw.patterns.is_some(), raw.regex.is_some()];
     if kinds.iter().filter(|k| **k).count() != 1 {
         return Err(fail("needs exactly one of `pattern`, `patterns`, `regex`".into()));
@@ -332,6 +350,15 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
             return Err(fail(format!("unknown production `{name}` in `resolve`; known: {}", PRODUCTIONS.join(", "))));
         }
     }
+    let tokens = match token_specs {
+        Some(specs) => {
+            if raw.examples.is_empty() {
+                return Err(fail("a token pattern needs at least one example".into()));
+            }
+            Some(TokenPattern::compile(specs).map_err(fail)?)
+        }
+        None => None,
+    };
     let mut span_group = None;
     let regex = match &raw.regex {
         None => {
@@ -369,6 +396,7 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         counterexamples: raw.counterexamples,
         case: raw.case,
         regex,
+        tokens,
         span_group,
     };
     Ok((rule, phrases))
@@ -395,7 +423,9 @@ mod tests {
     #[test]
     fn rules_phrases_match_on_word_boundaries_and_both_apostrophes() {
         let set = load("{\"id\": \"o.a\", \"label\": \"org\", \"patterns\": [\"Amazon\", \"Macy's\"]}").unwrap();
-        let spans: Vec<Span> = set.find("Amazonian Amazon Macy\u{2019}s").iter().map(|m| m.span).collect();
+        let text = "Amazonian Amazon Macy\u{2019}s";
+        let doc = Document::new(text, &set.abbreviations);
+        let spans: Vec<Span> = set.find(&doc).iter().map(|m| m.span).collect();
         assert_eq!(spans, [Span::new(10, 16), Span::new(17, 25)]);
     }
 }

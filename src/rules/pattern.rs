@@ -1,0 +1,269 @@
+//! Token patterns: a subset of spaCy's Matcher patterns, so a rule can say
+//! "filed, then any of a few small words, then lawsuit or complaint" once
+//! instead of listing every phrase. A pattern is a list of token specs; each
+//! spec tests one token and may repeat (`OP`). Matches never cross a
+//! sentence boundary.
+
+use std::collections::BTreeSet;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::document::{Document, Shape};
+use crate::span::Span;
+
+/// A string test: one value, or `{"IN": [...]}` / `{"NOT_IN": [...]}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum StrTest {
+    /// Equal to this.
+    Is(String),
+    /// One of a set, or none of it.
+    Set(SetTest),
+}
+
+/// `{"IN": [...]}`, `{"NOT_IN": [...]}` or `{"REGEX": "..."}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetTest {
+    /// The value is one of these.
+    #[serde(rename = "IN")]
+    pub is_in: Option<Vec<String>>,
+    /// The value is none of these.
+    #[serde(rename = "NOT_IN")]
+    pub not_in: Option<Vec<String>>,
+    /// The value matches this regex.
+    #[serde(rename = "REGEX")]
+    pub regex: Option<String>,
+}
+
+/// How often a spec may match: spaCy's `OP`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum Op {
+    /// Exactly once (the default).
+    #[default]
+    #[serde(rename = "1")]
+    One,
+    /// Zero or one time.
+    #[serde(rename = "?")]
+    Optional,
+    /// Zero or more times.
+    #[serde(rename = "*")]
+    Any,
+    /// One or more times.
+    #[serde(rename = "+")]
+    Many,
+    /// The token must not match (one token, consumed).
+    #[serde(rename = "!")]
+    Not,
+}
+
+/// One token spec as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSpec {
+    /// Exact text.
+    #[serde(rename = "ORTH", alias = "TEXT")]
+    pub orth: Option<StrTest>,
+    /// Lower-cased text.
+    #[serde(rename = "LOWER")]
+    pub lower: Option<StrTest>,
+    /// Starts with a capital, then lower case.
+    #[serde(rename = "IS_TITLE")]
+    pub is_title: Option<bool>,
+    /// All capitals.
+    #[serde(rename = "IS_UPPER")]
+    pub is_upper: Option<bool>,
+    /// All lower case.
+    #[serde(rename = "IS_LOWER")]
+    pub is_lower: Option<bool>,
+    /// Letters only.
+    #[serde(rename = "IS_ALPHA")]
+    pub is_alpha: Option<bool>,
+    /// Digits only.
+    #[serde(rename = "IS_DIGIT")]
+    pub is_digit: Option<bool>,
+    /// Punctuation.
+    #[serde(rename = "IS_PUNCT")]
+    pub is_punct: Option<bool>,
+    /// Starts with a digit.
+    #[serde(rename = "LIKE_NUM")]
+    pub like_num: Option<bool>,
+    /// Repetition.
+    #[serde(rename = "OP", default)]
+    pub op: Op,
+}
+
+#[derive(Debug)]
+enum Test {
+    Equal(String),
+    In(BTreeSet<String>),
+    NotIn(BTreeSet<String>),
+    Matches(Regex),
+}
+
+impl Test {
+    fn compile(t: &StrTest, lower: bool) -> Result<Test, String> {
+        let fold = |s: &String| if lower { s.to_lowercase() } else { s.clone() };
+        Ok(match t {
+            StrTest::Is(s) => Test::Equal(fold(s)),
+            StrTest::Set(SetTest { is_in: Some(v), not_in: None, regex: None }) => Test::In(v.iter().map(fold).collect()),
+            StrTest::Set(SetTest { is_in: None, not_in: Some(v), regex: None }) => Test::NotIn(v.iter().map(fold).collect()),
+            StrTest::Set(SetTest { is_in: None, not_in: None, regex: Some(r) }) => {
+                Test::Matches(Regex::new(r).map_err(|e| format!("invalid REGEX: {e}"))?)
+            }
+            StrTest::Set(_) => return Err("a set test needs exactly one of IN, NOT_IN, REGEX".into()),
+        })
+    }
+
+    fn test(&self, value: &str) -> bool {
+        match self {
+            Test::Equal(s) => s == value,
+            Test::In(set) => set.contains(value),
+            Test::NotIn(set) => !set.contains(value),
+            Test::Matches(r) => r.is_match(value),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Spec {
+    orth: Option<Test>,
+    lower: Option<Test>,
+    flags: Vec<(fn(&str, Shape) -> bool, bool)>,
+    op: Op,
+}
+
+/// A compiled token pattern.
+#[derive(Debug)]
+pub struct TokenPattern {
+    specs: Vec<Spec>,
+}
+
+impl TokenPattern {
+    /// Compiles the specs.
+    ///
+    /// # Errors
+    /// A message for an empty pattern, one that starts or ends with an
+    /// optional spec, or an invalid test.
+    pub fn compile(specs: &[TokenSpec]) -> Result<TokenPattern, String> {
+        let optional = |s: &TokenSpec| matches!(s.op, Op::Optional | Op::Any);
+        match (specs.first(), specs.last()) {
+            (None, _) | (_, None) => return Err("empty token pattern".into()),
+            (Some(first), Some(last)) if optional(first) || optional(last) => {
+                return Err("a token pattern cannot start or end with an optional token (OP ? or *)".into());
+            }
+            _ => {}
+        }
+        let mut out = Vec::new();
+        for s in specs {
+            let mut flags: Vec<(fn(&str, Shape) -> bool, bool)> = Vec::new();
+            let mut flag = |value: Option<bool>, f: fn(&str, Shape) -> bool| {
+                if let Some(v) = value {
+                    flags.push((f, v));
+                }
+            };
+            flag(s.is_title, |_, shape| shape == Shape::Title || shape == Shape::Initial);
+            flag(s.is_upper, |_, shape| shape == Shape::Upper);
+            flag(s.is_lower, |_, shape| shape == Shape::Lower);
+            flag(s.is_alpha, |w, _| w.chars().all(char::is_alphabetic));
+            flag(s.is_digit, |w, _| w.chars().all(|c| c.is_ascii_digit()));
+            flag(s.is_punct, |_, shape| shape == Shape::Punct);
+            flag(s.like_num, |_, shape| shape == Shape::Number);
+            out.push(Spec {
+                orth: s.orth.as_ref().map(|t| Test::compile(t, false)).transpose()?,
+                lower: s.lower.as_ref().map(|t| Test::compile(t, true)).transpose()?,
+                flags,
+                op: s.op,
+            });
+        }
+        Ok(TokenPattern { specs: out })
+    }
+
+    fn accepts(&self, spec: &Spec, word: &str, shape: Shape) -> bool {
+        let lower = word.to_lowercase();
+        let ok = spec.orth.as_ref().is_none_or(|t| t.test(word))
+            && spec.lower.as_ref().is_none_or(|t| t.test(&lower))
+            && spec.flags.iter().all(|(f, want)| f(word, shape) == *want);
+        if spec.op == Op::Not { !ok } else { ok }
+    }
+
+    /// Every match: for each start token, the longest match from there.
+    pub fn find(&self, doc: &Document<'_>) -> Vec<Span> {
+        let mut out = Vec::new();
+        let tokens = &doc.tokens;
+        for start in 0..tokens.len() {
+            let sentence = tokens[start].sentence;
+            // Reachable (spec, token) states, walked forward token by token.
+            let mut states: BTreeSet<usize> = BTreeSet::from([0]);
+            let mut best = None;
+            let mut t = start;
+            loop {
+                let mut closed: BTreeSet<usize> = BTreeSet::new();
+                let mut stack: Vec<usize> = states.iter().copied().collect();
+                // Optional specs may be skipped without consuming a token.
+                while let Some(s) = stack.pop() {
+                    if closed.insert(s) {
+                        if let Some(spec) = self.specs.get(s) {
+                            if matches!(spec.op, Op::Optional | Op::Any) {
+                                stack.push(s + 1);
+                            }
+                        }
+                    }
+                }
+                if closed.contains(&self.specs.len()) && t > start {
+                    best = Some(t);
+                }
+                let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
+                let word = doc.str(tok.span);
+                let mut next = BTreeSet::new();
+                for &s in &closed {
+                    let Some(spec) = self.specs.get(s) else { continue };
+                    if self.accepts(spec, word, tok.shape) {
+                        next.insert(s + 1);
+                        if matches!(spec.op, Op::Any | Op::Many) {
+                            next.insert(s);
+                        }
+                    }
+                }
+                if next.is_empty() {
+                    break;
+                }
+                states = next;
+                t += 1;
+            }
+            if let Some(end) = best {
+                out.push(Span::new(tokens[start].span.start, tokens[end - 1].span.end));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Abbreviations;
+
+    fn spans(pattern: &str, text: &str) -> Vec<String> {
+        let specs: Vec<TokenSpec> = serde_json::from_str(pattern).unwrap();
+        let p = TokenPattern::compile(&specs).unwrap();
+        let doc = Document::new(text, &Abbreviations::default());
+        p.find(&doc).iter().map(|s| doc.str(*s).to_string()).collect()
+    }
+
+    #[test]
+    fn pattern_ops_repeat_and_skip() {
+        let p = r#"[{"LOWER": "filed"}, {"LOWER": {"IN": ["a", "civil", "two", "settled"]}, "OP": "*"}, {"LOWER": {"IN": ["lawsuit", "action", "proceedings"]}}]"#;
+        assert_eq!(spans(p, "Amazon filed a lawsuit. The SEC filed two settled proceedings."), ["filed a lawsuit", "filed two settled proceedings"]);
+        assert_eq!(spans(p, "It filed papers. A lawsuit followed."), Vec::<String>::new());
+        let p = r#"[{"IS_TITLE": true, "OP": "+"}, {"ORTH": "Inc"}]"#;
+        assert_eq!(spans(p, "shares of Acme Widget Inc. rose"), ["Acme Widget Inc", "Widget Inc"]);
+    }
+
+    #[test]
+    fn pattern_rejects_optional_edges() {
+        let specs: Vec<TokenSpec> = serde_json::from_str(r#"[{"LOWER": "a", "OP": "?"}, {"LOWER": "b"}]"#).unwrap();
+        assert!(TokenPattern::compile(&specs).is_err());
+    }
+}
