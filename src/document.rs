@@ -100,6 +100,21 @@ impl<'t> Document<'t> {
         self.sentences.partition_point(|s| s.end <= byte).min(self.sentences.len().saturating_sub(1))
     }
 
+    /// The part of `within` that lies at most `radius` bytes around `span`,
+    /// on character boundaries. Resolvers read context through a window so
+    /// that a huge sentence never makes their work quadratic.
+    pub fn around(&self, span: Span, within: Span, radius: usize) -> Span {
+        let mut start = span.start.saturating_sub(radius).max(within.start);
+        while start > 0 && !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span.end.saturating_add(radius).min(within.end).min(self.text.len());
+        while end < self.text.len() && !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        Span::new(start.min(span.start), end.max(span.end.min(within.end)))
+    }
+
     /// Index of the paragraph holding `byte`.
     pub fn paragraph_of(&self, byte: usize) -> usize {
         self.paragraphs.partition_point(|p| p.end <= byte).min(self.paragraphs.len().saturating_sub(1))

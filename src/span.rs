@@ -47,3 +47,53 @@ impl Span {
         self.slice(text).unwrap_or("")
     }
 }
+
+/// Spans merged into a sorted list of disjoint ones, for overlap tests in
+/// O(log n): resolvers ask "is this token covered?" once per token, and a
+/// linear scan there would make long articles quadratic.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpanSet(Vec<Span>);
+
+impl SpanSet {
+    /// The union of `spans`.
+    pub fn new(spans: impl IntoIterator<Item = Span>) -> SpanSet {
+        let mut all: Vec<Span> = spans.into_iter().filter(|s| !s.is_empty()).collect();
+        all.sort();
+        let mut merged: Vec<Span> = Vec::with_capacity(all.len());
+        for s in all {
+            match merged.last_mut() {
+                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        SpanSet(merged)
+    }
+
+    /// True when one span of the set holds all of `span`.
+    pub fn covers(&self, span: Span) -> bool {
+        let i = self.0.partition_point(|s| s.end < span.end);
+        self.0.get(i).is_some_and(|s| s.contains(span))
+    }
+
+    /// True when some span of the set shares a byte with `span`.
+    pub fn overlaps(&self, span: Span) -> bool {
+        let i = self.0.partition_point(|s| s.end <= span.start);
+        self.0.get(i).is_some_and(|s| s.overlaps(span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_set_merges_and_tests_overlap() {
+        let set = SpanSet::new([Span::new(5, 9), Span::new(0, 3), Span::new(2, 4), Span::new(8, 8)]);
+        assert_eq!(set.0, [Span::new(0, 4), Span::new(5, 9)]);
+        assert!(set.overlaps(Span::new(3, 6)));
+        assert!(!set.overlaps(Span::new(4, 5)));
+        assert!(!set.overlaps(Span::new(9, 12)));
+        assert!(set.covers(Span::new(5, 9)) && set.covers(Span::new(1, 2)));
+        assert!(!set.covers(Span::new(3, 6)));
+    }
+}

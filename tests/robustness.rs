@@ -42,6 +42,10 @@ fn robustness_adversarial_inputs() {
         "said: \"".to_string() + &"a ".repeat(50_000),
         "(((((".repeat(10_000),
         "U.S. v. U.S. v. ".repeat(10_000),
+        // One 1 MB sentence full of triggers, parties, courts and dates.
+        "Amazon sued Nokia on Tuesday and said it would appeal in Delaware federal court ".repeat(13_000),
+        "\u{201c}x ".repeat(100_000),
+        "he said \"".repeat(50_000),
     ];
     for text in cases {
         extract_all(&extractor, &text);

@@ -75,10 +75,12 @@ pub fn resolve(
     let mut announcers = Vec::new();
     for m in selected.of(Label::CaseTrigger) {
         let Some(sentence) = doc.sentences.get(doc.sentence_of(m.span.start)).copied() else { continue };
-        let left = Span::new(sentence.start, m.span.start);
-        let right = Span::new(m.span.end, sentence.end);
+        // The sides of an action are named near its trigger.
+        let near = doc.around(m.span, sentence, 300);
+        let left = Span::new(near.start, m.span.start);
+        let right = Span::new(m.span.end, near.end);
         let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
-        let nearest_left = || parties.within(left).last();
+        let nearest_left = || parties.last_within(left);
         let (plaintiffs, defendants) = match frame {
             "active" => {
                 let Some((_, p)) = nearest_left() else { continue };
@@ -107,7 +109,7 @@ pub fn resolve(
             }
             "object" => (Vec::new(), list_after(doc, parties, right, 4)),
             "caption" => {
-                let before = parties.within(left).last().filter(|(s, _)| doc.str(Span::new(s.end, m.span.start)).trim().is_empty());
+                let before = parties.last_within(left).filter(|(s, _)| doc.str(Span::new(s.end, m.span.start)).trim().is_empty());
                 let after = list_after(doc, parties, right, 2);
                 match before {
                     Some((_, a)) if !after.is_empty() => (vec![a], after),
@@ -148,6 +150,9 @@ pub fn resolve(
         .or_else(|| parties.list.iter().position(|p| p.name == "United States").map(|p| vec![p]))
         .or_else(|| (!prosecutors.is_empty()).then(|| prosecutors.clone()))
         .unwrap_or(announcers);
+    let mut court_mentions: Vec<(Span, Option<String>)> =
+        courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, c.id.clone()))).collect();
+    court_mentions.sort_by_key(|(s, _)| *s);
     let mut cases: Vec<Case> = Vec::new();
     for f in frames {
         let plaintiffs = if f.plaintiffs.is_empty() { default_plaintiffs.clone() } else { f.plaintiffs };
@@ -156,12 +161,11 @@ pub fn resolve(
             continue;
         }
         let sentence = doc.sentences.get(doc.sentence_of(f.at.start)).copied().unwrap_or(f.at);
-        let court = courts
-            .iter()
-            .filter_map(|c| c.mentions.iter().find(|m| sentence.contains(m.span)).map(|m| (m.span.start, c)))
-            .min_by_key(|(start, _)| *start)
-            .and_then(|(_, c)| c.id.clone());
-        let filed = dates.iter().find(|d| sentence.contains(d.span)).and_then(|d| d.value.value.clone());
+        let sentence = doc.around(f.at, sentence, 300);
+        let first_in = |i: usize| court_mentions.get(i).filter(|(s, _)| sentence.contains(*s));
+        let court = first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone());
+        let d = dates.partition_point(|d| d.span.start < sentence.start);
+        let filed = dates.get(d).filter(|d| sentence.contains(d.span)).and_then(|d| d.value.value.clone());
         let subject = subject(doc.str(Span::new(f.at.end, sentence.end)));
         match cases.iter_mut().find(|c| c.plaintiffs == plaintiffs && c.defendants == defendants) {
             Some(c) => {
@@ -256,10 +260,10 @@ fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize)
 
 /// The party right before the trigger and those listed with it.
 fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize> {
-    let found: Vec<(Span, usize)> = parties.within(region).collect();
     let mut out: Vec<usize> = Vec::new();
+    let mut end = region.end;
     let mut next_start: Option<usize> = None;
-    for (s, p) in found.into_iter().rev() {
+    while let Some((s, p)) = parties.last_within(Span::new(region.start, end)) {
         if let Some(start) = next_start {
             if !list_gap(doc.str(Span::new(s.end, start))) {
                 break;
@@ -269,6 +273,7 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
             out.insert(0, p);
         }
         next_start = Some(s.start);
+        end = s.start;
     }
     out
 }

@@ -123,7 +123,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, referen
         .of(Label::Date)
         .iter()
         .filter_map(|m| {
-            let sentence = doc.sentences.get(doc.sentence_of(m.span.start)).map_or("", |s| doc.str(*s));
+            let sentence = doc.sentences.get(doc.sentence_of(m.span.start)).copied().unwrap_or(m.span);
+            let sentence = doc.str(doc.around(m.span, sentence, 200));
             let value = resolve_match(rules, m, doc.text, sentence, reference)?;
             Some(ResolvedDate { span: m.span, rule: m.rule, value })
         })

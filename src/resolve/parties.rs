@@ -9,11 +9,11 @@
 //! first word of an organization ("Syncor"), an acronym ("SEC", or one
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::document::{Document, Shape, Token};
 use crate::rules::{Label, RuleSet};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 use super::{Mention, Selected};
 
@@ -65,6 +65,12 @@ impl Parties {
         self.mentions.get(i).filter(|(s, _)| s.contains(span) || span.contains(*s)).map(|(_, p)| *p)
     }
 
+    /// The last party mention inside `range`.
+    pub fn last_within(&self, range: Span) -> Option<(Span, usize)> {
+        let i = self.mentions.partition_point(|(s, _)| s.start < range.end);
+        self.mentions[..i].iter().rev().take_while(|(s, _)| s.start >= range.start).find(|(s, _)| s.end <= range.end).copied()
+    }
+
     /// Party mentions that lie inside `range`, in text order.
     pub fn within(&self, range: Span) -> impl Iterator<Item = (Span, usize)> + '_ {
         let i = self.mentions.partition_point(|(s, _)| s.start < range.start);
@@ -101,7 +107,10 @@ struct Cues {
     titles: Vec<Span>,
     heads: Vec<Span>,
     suffixes: Vec<Span>,
-    not_names: Vec<(Span, Option<String>)>,
+    /// Words that split a run of capitalized words.
+    splitters: SpanSet,
+    /// Words that make a run a court or a statute, not a party.
+    killers: SpanSet,
     given: Vec<Span>,
     places: Vec<Span>,
 }
@@ -129,11 +138,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         known: Vec::new(),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
-        not_names: selected
-            .of(Label::NotName)
-            .iter()
-            .map(|m| (m.span, rules.rules[m.rule].attr("kind").map(String::from)))
-            .collect(),
+        splitters: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
+        killers: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_some()).map(|m| m.span)),
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
     };
@@ -218,7 +224,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
         let stop = covered(&cues.known, t.span)
             || covered(blocked, t.span)
             || is_title
-            || cues.not_names.iter().any(|(s, k)| k.is_none() && s.contains(t.span));
+            || cues.splitters.covers(t.span);
         let sentence_break = current.last().is_some_and(|&p| tokens[p].sentence != t.sentence);
         if sentence_break {
             flush(&mut current, title_before, &mut out);
@@ -293,7 +299,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     let tokens = &doc.tokens;
     let span = chunk_span(tokens, &idx);
     // A court or a statute: no party at all.
-    if cues.not_names.iter().any(|(s, k)| k.is_some() && span.contains(*s)) {
+    if cues.killers.overlaps(span) {
         return Vec::new();
     }
     let last = idx[idx.len() - 1];
@@ -418,14 +424,108 @@ struct Entity {
     org_kind: Option<String>,
     mentions: Vec<Mention>,
     keys: Vec<String>,
+    /// Where its mentions start, to find the latest before a point.
+    starts: BTreeSet<usize>,
+}
+
+impl Entity {
+    fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity {
+        Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: BTreeSet::new() }
+    }
+
+    fn mention(&mut self, m: Mention) {
+        self.starts.insert(m.span.start);
+        self.mentions.push(m);
+    }
+}
+
+/// Lookups from names and their words to entities, kept up to date as
+/// entities gain names, so that joining a mention never scans every entity.
+#[derive(Default)]
+struct Index {
+    by_key: HashMap<String, Vec<usize>>,
+    by_rule_id: HashMap<String, usize>,
+    /// First word of an organization's multi-word name.
+    by_first: HashMap<String, Vec<usize>>,
+    /// Last word of a person's multi-word name.
+    by_last: HashMap<String, Vec<usize>>,
+    /// Every word of an organization's name ("the Commission").
+    by_word: HashMap<String, Vec<usize>>,
+    /// Initials of an organization's name as written ("SEC").
+    by_initials: HashMap<String, Vec<usize>>,
+}
+
+fn push_unique(map: &mut HashMap<String, Vec<usize>>, key: &str, e: usize) {
+    let list = map.entry(key.to_string()).or_default();
+    if !list.contains(&e) {
+        list.push(e);
+    }
+}
+
+impl Index {
+    /// Records that entity `e` is named `k` (written `text`).
+    fn add(&mut self, entities: &mut [Entity], e: usize, k: &str, text: &str) {
+        if entities[e].keys.iter().any(|x| x == k) {
+            return;
+        }
+        entities[e].keys.push(k.to_string());
+        push_unique(&mut self.by_key, k, e);
+        let words: Vec<&str> = k.split(' ').collect();
+        match entities[e].kind {
+            Kind::Organization => {
+                if words.len() > 1 {
+                    push_unique(&mut self.by_first, words[0], e);
+                }
+                for w in &words {
+                    push_unique(&mut self.by_word, w, e);
+                }
+                let acronym = initials(text);
+                if acronym.chars().count() >= 2 {
+                    push_unique(&mut self.by_initials, &acronym, e);
+                }
+            }
+            Kind::Person => {
+                if let (true, Some(last)) = (words.len() > 1, words.last()) {
+                    push_unique(&mut self.by_last, last, e);
+                }
+            }
+        }
+    }
+
+    fn keys_of<'a>(entities: &'a [Entity], e: usize) -> impl Iterator<Item = Vec<&'a str>> + 'a {
+        entities[e].keys.iter().map(|k| k.split(' ').collect())
+    }
+
+    /// Organizations whose name starts with `words` and goes on.
+    fn org_prefixed(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
+        let Some(first) = words.first() else { return Vec::new() };
+        self.by_first
+            .get(*first)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.starts_with(words)))
+            .collect()
+    }
+
+    /// People whose name ends with `words` and is longer.
+    fn person_ending(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
+        let Some(last) = words.last() else { return Vec::new() };
+        self.by_last
+            .get(*last)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.ends_with(words)))
+            .collect()
+    }
 }
 
 /// Groups candidates into parties: strong ones first make or join entities,
 /// then weak ones join an entity or are dropped.
 fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
     let mut entities: Vec<Entity> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut by_rule_id: HashMap<String, usize> = HashMap::new();
+    let mut index = Index::default();
     let mut weak = Vec::new();
     for c in candidates {
         let text = doc.str(c.span);
@@ -433,14 +533,19 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         if k.is_empty() {
             continue;
         }
+        let words: Vec<&str> = k.split(' ').collect();
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org => (Kind::Organization, None),
             Evidence::Person => {
                 // "Leo Burnett" after "Leo Burnett Company", "Mr. Caprio"
                 // after "James J. Caprio": an entity already named.
-                if let Some(i) = join_named(&entities, &k) {
-                    entities[i].mentions.push(Mention { span: c.span, rule: None });
+                let mut named = index.org_prefixed(&entities, &words);
+                if words.len() == 1 {
+                    named.extend(index.person_ending(&entities, &words));
+                }
+                if let Some(&i) = named.iter().max() {
+                    entities[i].mention(Mention { span: c.span, rule: None });
                     continue;
                 }
                 (Kind::Person, None)
@@ -453,70 +558,51 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         // Lines of one id name one organization only when the id names it
         // (`name`); a pattern rule ("the state of X") finds many.
         let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.clone());
+        let same_person = || {
+            let (first, last) = (words.first()?, words.last()?);
+            let found = index.by_last.get(*last)?.iter().copied().find(|&e| {
+                Index::keys_of(&entities, e).any(|w| w.len() >= 2 && w.first() == Some(first) && w.last() == Some(last))
+            });
+            found.filter(|_| words.len() >= 2)
+        };
         let existing = rule_id
             .as_ref()
-            .and_then(|id| by_rule_id.get(id).copied())
-            .or_else(|| by_key.get(&k).copied())
-            .or_else(|| (kind == Kind::Person).then(|| same_person(doc, &entities, &k)).flatten());
-        let mention = Mention { span: c.span, rule: known };
-        let index = match existing {
-            Some(i) => {
-                entities[i].mentions.push(mention);
-                i
-            }
+            .and_then(|id| index.by_rule_id.get(id).copied())
+            .or_else(|| index.by_key.get(&k).and_then(|v| v.first().copied()))
+            .or_else(|| if kind == Kind::Person { same_person() } else { None });
+        let e = match existing {
+            Some(i) => i,
             None => {
                 let org_kind = known.and_then(|r| rules.rules[r].attr("kind").map(String::from));
                 let name = known.and_then(|r| rules.rules[r].name.clone());
-                entities.push(Entity { kind, known: name, org_kind, mentions: vec![mention], keys: Vec::new() });
+                entities.push(Entity::new(kind, name, org_kind));
                 entities.len() - 1
             }
         };
-        if !entities[index].keys.contains(&k) {
-            entities[index].keys.push(k.clone());
+        entities[e].mention(Mention { span: c.span, rule: known });
+        index.add(&mut entities, e, &k, text);
+        if let Some(name) = known.and_then(|r| rules.rules[r].name.as_deref()) {
+            let name_key = key(name);
+            index.add(&mut entities, e, &name_key, name);
         }
-        by_key.entry(k).or_insert(index);
         if let Some(id) = rule_id {
-            by_rule_id.entry(id).or_insert(index);
+            index.by_rule_id.entry(id).or_insert(e);
         }
     }
     let acronyms = acronym_definitions(doc, &entities);
     for c in weak {
-        if let Some(i) = join(doc, cues, &entities, &acronyms, &c) {
-            entities[i].mentions.push(Mention { span: c.span, rule: None });
+        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c) {
+            entities[i].mention(Mention { span: c.span, rule: None });
         } else if let Some(person) = person_by_context(doc, cues, &c) {
-            entities.push(Entity { kind: Kind::Person, known: None, org_kind: None, mentions: vec![Mention { span: person, rule: None }], keys: vec![key(doc.str(person))] });
+            let mut entity = Entity::new(Kind::Person, None, None);
+            entity.mention(Mention { span: person, rule: None });
+            entities.push(entity);
+            let e = entities.len() - 1;
+            let text = doc.str(person);
+            index.add(&mut entities, e, &key(text), text);
         }
     }
     finish(doc, entities)
-}
-
-/// An entity a person-like name refers to: the first words of an
-/// organization's name, or a person's surname.
-fn join_named(entities: &[Entity], k: &str) -> Option<usize> {
-    let words: Vec<&str> = k.split(' ').collect();
-    entities.iter().rposition(|e| {
-        e.keys.iter().any(|ek| {
-            let ew: Vec<&str> = ek.split(' ').collect();
-            match e.kind {
-                Kind::Organization => ew.len() > words.len() && ew.starts_with(&words),
-                Kind::Person => words.len() == 1 && ew.len() > 1 && ew.ends_with(&words),
-            }
-        })
-    })
-}
-
-/// A person entity that `k` names too: same first and last name
-/// ("Gregory Katsas" / "Gregory G. Katsas").
-fn same_person(doc: &Document<'_>, entities: &[Entity], k: &str) -> Option<usize> {
-    let words: Vec<&str> = k.split(' ').collect();
-    let (first, last) = (words.first()?, words.last()?);
-    entities.iter().position(|e| {
-        e.kind == Kind::Person
-            && e.keys.iter().any(|ek| {
-                let w: Vec<&str> = ek.split(' ').collect();
-                w.len() >= 2 && w.first() == Some(first) && w.last() == Some(last)
-            })
-    }).filter(|_| words.len() >= 2 && !doc.text.is_empty())
 }
 
 /// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
@@ -549,22 +635,28 @@ fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<Stri
 }
 
 /// The entity a weak candidate (a lone word, an unclassified run) names.
-fn join(doc: &Document<'_>, cues: &Cues, entities: &[Entity], acronyms: &BTreeMap<String, usize>, c: &Candidate) -> Option<usize> {
+fn join(
+    doc: &Document<'_>,
+    cues: &Cues,
+    entities: &[Entity],
+    index: &Index,
+    acronyms: &BTreeMap<String, usize>,
+    c: &Candidate,
+) -> Option<usize> {
     let text = doc.str(c.span);
     if let Some(&e) = acronyms.get(text) {
         return Some(e);
     }
     let k = key(text);
     let words: Vec<&str> = k.split(' ').collect();
-    let plural = format!("{k}s");
-    // Most recent entity mentioned before, else the first.
+    // The entity mentioned most recently before; among ties, the earliest.
     let pick = |found: Vec<usize>| -> Option<usize> {
-        let before = |e: usize| entities[e].mentions.iter().filter(|m| m.span.start < c.span.start).map(|m| m.span.start).max();
-        found.iter().copied().max_by_key(|&e| before(e)).or_else(|| found.first().copied())
+        let before = |e: usize| entities[e].starts.range(..c.span.start).next_back().copied();
+        found.into_iter().max_by_key(|&e| (before(e), std::cmp::Reverse(e)))
     };
     // "Tyson Food" names "Tyson Foods".
-    let exact: Vec<usize> =
-        (0..entities.len()).filter(|&e| entities[e].keys.iter().any(|ek| *ek == k || *ek == plural)).collect();
+    let mut exact: Vec<usize> = index.by_key.get(&k).cloned().unwrap_or_default();
+    exact.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten());
     if !exact.is_empty() {
         return pick(exact);
     }
@@ -573,42 +665,21 @@ fn join(doc: &Document<'_>, cues: &Cues, entities: &[Entity], acronyms: &BTreeMa
     let i = doc.token_at(c.span.start);
     let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
     if words.len() == 1 && after_the && covered(&cues.heads, c.span) {
-        let found: Vec<usize> = (0..entities.len())
-            .filter(|&e| entities[e].kind == Kind::Organization && entities[e].keys.iter().any(|ek| ek.split(' ').any(|w| w == k)))
-            .collect();
-        return pick(found);
+        return pick(index.by_word.get(&k).cloned().unwrap_or_default());
     }
-    let upper = text.chars().all(|ch| !ch.is_lowercase());
-    let found: Vec<usize> = (0..entities.len())
-        .filter(|&e| {
-            let ent = &entities[e];
-            ent.keys.iter().any(|ek| {
-                let ew: Vec<&str> = ek.split(' ').collect();
-                match ent.kind {
-                    // A surname, or first and last name.
-                    Kind::Person => ew.len() > words.len() && ew.ends_with(&words),
-                    // The first words of the name, or its acronym.
-                    Kind::Organization => {
-                        (ew.len() > words.len() && ew.starts_with(&words) && !GENERIC_FIRST.contains(&words[0]))
-                            || (upper && text.len() >= 2 && initials(&ent_name_case(doc, ent)) == text)
-                    }
-                }
-            })
-        })
-        .collect();
+    let mut found = index.person_ending(entities, &words);
+    if !GENERIC_FIRST.contains(&words[0]) {
+        found.extend(index.org_prefixed(entities, &words));
+    }
+    if text.len() >= 2 && text.chars().all(|ch| !ch.is_lowercase()) {
+        found.extend(index.by_initials.get(text).into_iter().flatten());
+    }
     pick(found)
 }
 
 /// First words too generic to name an organization alone ("United").
 const GENERIC_FIRST: [&str; 14] =
     ["united", "national", "american", "first", "general", "international", "global", "federal", "new", "north", "south", "east", "west", "central"];
-
-/// The entity's longest mention, as written (for initials).
-fn ent_name_case(doc: &Document<'_>, e: &Entity) -> String {
-    e.known.clone().unwrap_or_else(|| {
-        e.mentions.iter().map(|m| doc.str(m.span)).max_by_key(|t| t.len()).unwrap_or("").to_string()
-    })
-}
 
 /// A run with no cue is a person when its context says so: a title before,
 /// "said" right before or after, or an age apposition (", 45,").

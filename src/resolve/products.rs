@@ -3,9 +3,11 @@
 //! corporate word ("Nokia CloudBand", "Amazon Prime Video"). Mentions whose
 //! words end another's ("Prime Video") join it.
 
+use std::collections::HashMap;
+
 use crate::document::{Document, Shape};
 use crate::rules::{Label, RuleSet};
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 use super::{Mention, Selected};
 
@@ -20,17 +22,22 @@ pub struct Product {
     pub mentions: Vec<Mention>,
 }
 
+/// The text and each of its word-final parts: "Amazon Prime Video",
+/// "Prime Video", "Video".
+fn tails(text: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(text).chain(text.match_indices(' ').map(move |(i, _)| &text[i + 1..]))
+}
+
 /// Finds the products; `blocked` spans (sorted) are never products.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
-    let corporate: Vec<Span> =
-        [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)).collect();
+    let corporate = SpanSet::new([Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
     // A name that runs on into a corporate word is a company's ("Nova
     // Oculus Partners, LLC"), not a product.
     let runs_into_company = |end: usize| {
         let mut i = doc.token_at(end);
         while let Some(t) = doc.tokens.get(i).filter(|t| t.shape.is_capitalized() || doc.str(t.span) == ",") {
-            if corporate.iter().any(|s| s.overlaps(t.span)) {
+            if corporate.overlaps(t.span) {
                 return true;
             }
             i += 1;
@@ -44,10 +51,12 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         let owner = rules.rules[m.rule].attr("owner").map(String::from);
         found.push((m.span, Some(m.rule), owner));
     }
-    let stops: Vec<Span> = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName]
-        .iter()
-        .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
-        .collect();
+    let stops = SpanSet::new(
+        [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org]
+            .iter()
+            .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
+            .chain(blocked.iter().copied()),
+    );
     for m in selected.of(Label::Org) {
         // Only companies make products; agencies and universities do not.
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
@@ -62,9 +71,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             let ok = gap == " "
                 && same_sentence
                 && matches!(t.shape, Shape::Title | Shape::Upper)
-                && !stops.iter().any(|s| s.overlaps(t.span))
-                && !blocked.iter().any(|s| s.overlaps(t.span))
-                && !selected.of(Label::Org).iter().any(|o| o.span.overlaps(t.span));
+                && !stops.overlaps(t.span);
             if !ok {
                 break;
             }
@@ -74,7 +81,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         // "SEC Enforcement Division" goes on into a corporate word, and "Rio
         // Tinto Coal Mozambique" into more capitalized words: a name.
         let continues = doc.tokens.get(i).is_some_and(|t| {
-            corporate.iter().any(|s| s.overlaps(t.span)) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
+            corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
         });
         if let Some(end) = end.filter(|_| !continues) {
             found.push((Span::new(m.span.start, end), None, Some(owner)));
@@ -82,6 +89,10 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     }
     found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut products: Vec<Product> = Vec::new();
+    // Mention texts and all their word-final parts ("Prime Video" of
+    // "Amazon Prime Video"), to join a mention to its product in O(words).
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut by_tail: HashMap<String, usize> = HashMap::new();
     let mut last_end = 0;
     for (span, rule, owner) in found {
         if span.start < last_end {
@@ -90,24 +101,28 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         last_end = span.end;
         let text = doc.str(span).to_string();
         let mention = Mention { span, rule };
-        let joined = products.iter_mut().find(|p| {
-            p.mentions.iter().any(|m| {
-                let other = doc.str(m.span);
-                other == text || other.ends_with(&format!(" {text}")) || text.ends_with(&format!(" {other}"))
-            })
-        });
-        match joined {
+        let joined = by_tail.get(&text).or_else(|| tails(&text).skip(1).find_map(|t| by_text.get(t))).copied();
+        let p = match joined {
             Some(p) => {
-                if text.len() > p.name.len() {
-                    p.name = text;
+                let product = &mut products[p];
+                if text.len() > product.name.len() {
+                    product.name = text.clone();
                 }
-                if p.owner.is_none() {
-                    p.owner = owner;
+                if product.owner.is_none() {
+                    product.owner = owner;
                 }
-                p.mentions.push(mention);
+                product.mentions.push(mention);
+                p
             }
-            None => products.push(Product { name: text, owner, mentions: vec![mention] }),
+            None => {
+                products.push(Product { name: text.clone(), owner, mentions: vec![mention] });
+                products.len() - 1
+            }
+        };
+        for t in tails(&text) {
+            by_tail.entry(t.to_string()).or_insert(p);
         }
+        by_text.entry(text).or_insert(p);
     }
     products
 }

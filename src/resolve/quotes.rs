@@ -16,7 +16,7 @@
 
 use crate::document::Document;
 use crate::rules::Label;
-use crate::span::Span;
+use crate::span::{Span, SpanSet};
 
 use super::parties::{Kind, Parties};
 use super::Selected;
@@ -37,10 +37,17 @@ pub struct Quote {
 /// document without a named author speaks for (the first plaintiff).
 pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, document_author: Option<usize>) -> Vec<Quote> {
     let spans = find(doc);
+    let inside = SpanSet::new(spans.iter().map(|q| Span::new(q.start.saturating_sub(1), q.end + 1)));
+    // Party mentions outside quotes, by kind, for "he said" / "it added".
+    let outside = |kind: Kind| -> Vec<(Span, usize)> {
+        parties.mentions.iter().copied().filter(|(s, p)| !inside.overlaps(*s) && parties.list[*p].kind == kind).collect()
+    };
+    let people = outside(Kind::Person);
+    let organizations = outside(Kind::Organization);
+    let ctx = Context { doc, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
     let mut quotes: Vec<Quote> = Vec::new();
     let mut previous: Option<(Option<usize>, Option<String>, Option<Span>, usize)> = None;
-    for (n, &span) in spans.iter().enumerate() {
-        let ctx = Context { doc, selected, parties, quotes: &spans, document_author };
+    for &span in &spans {
         let found = ctx.attribute(span, previous.as_ref().map(|p| (p.0, p.1.clone())));
         let paragraph = doc.paragraph_of(span.start);
         let (party, speaker, mention) = match found {
@@ -52,7 +59,6 @@ pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, docum
                 _ => (None, None, None),
             },
         };
-        let _ = n;
         previous = speaker.as_ref().map(|s| (party, Some(s.clone()), mention, paragraph));
         quotes.push(Quote { span, speaker, speaker_mention: mention });
     }
@@ -63,15 +69,25 @@ struct Context<'a, 't> {
     doc: &'a Document<'t>,
     selected: &'a Selected,
     parties: &'a Parties,
-    quotes: &'a [Span],
+    /// The quotes with their marks.
+    inside: &'a SpanSet,
+    /// Person and organization mentions outside quotes, in text order.
+    people: &'a [(Span, usize)],
+    organizations: &'a [(Span, usize)],
     document_author: Option<usize>,
+}
+
+/// The matches of a label that lie inside `region` (lists are sorted).
+fn in_region<'m>(list: &'m [crate::rules::Match], region: Span) -> impl Iterator<Item = Span> + 'm {
+    let i = list.partition_point(|m| m.span.start < region.start);
+    list[i..].iter().map(|m| m.span).take_while(move |s| s.start < region.end).filter(move |s| s.end <= region.end)
 }
 
 type Found = (Option<usize>, Option<String>, Option<Span>);
 
 impl Context<'_, '_> {
     fn outside_quotes(&self, span: Span) -> bool {
-        !self.quotes.iter().any(|q| Span::new(q.start.saturating_sub(1), q.end + 1).overlaps(span))
+        !self.inside.overlaps(span)
     }
 
     fn party(&self, i: usize, mention: Span) -> Found {
@@ -83,15 +99,13 @@ impl Context<'_, '_> {
         let doc = self.doc;
         let open_sentence = doc.sentences.get(doc.sentence_of(span.start.saturating_sub(1)))?;
         let close_sentence = doc.sentences.get(doc.sentence_of(span.end))?;
-        let left = Span::new(open_sentence.start, span.start.saturating_sub(1).max(open_sentence.start));
-        let right = Span::new((span.end + 1).min(close_sentence.end), close_sentence.end);
+        // Attribution is local: at most a few hundred bytes on either side.
+        let open = Span::new(span.start.saturating_sub(1).max(open_sentence.start), span.start);
+        let left = Span::new(doc.around(open, *open_sentence, 400).start, open.start);
+        let close = Span::new(span.end, (span.end + 1).min(close_sentence.end));
+        let right = Span::new(close.end, doc.around(close, *close_sentence, 400).end);
         let verbs = |region: Span| -> Vec<Span> {
-            self.selected
-                .of(Label::Speech)
-                .iter()
-                .map(|m| m.span)
-                .filter(|s| region.contains(*s) && self.outside_quotes(*s))
-                .collect()
+            in_region(self.selected.of(Label::Speech), region).filter(|s| self.outside_quotes(*s)).collect()
         };
         // After the quote: `," said X` or `," X said`.
         if let Some(verb) = verbs(right).first().copied() {
@@ -130,12 +144,13 @@ impl Context<'_, '_> {
                 items.push((s, self.party(p, s)));
             }
         }
-        for m in self.selected.of(Label::Document) {
-            if region.contains(m.span) && self.outside_quotes(m.span) {
-                items.push((m.span, self.document(m.span)));
+        for span in in_region(self.selected.of(Label::Document), region) {
+            if self.outside_quotes(span) {
+                items.push((span, self.document(span)));
             }
         }
-        for t in doc.tokens.iter().filter(|t| region.contains(t.span)) {
+        let first = doc.token_at(region.start);
+        for t in doc.tokens[first..].iter().take_while(|t| t.span.end <= region.end) {
             let word = doc.str(t.span);
             let kind = match word {
                 "he" | "He" | "she" | "She" => Some(Kind::Person),
@@ -190,12 +205,9 @@ impl Context<'_, '_> {
                 return Some(self.party(*p, span));
             }
         }
-        let before = Span::new(0, span.start);
-        let latest = self
-            .parties
-            .within(before)
-            .filter(|(s, p)| self.outside_quotes(*s) && self.parties.list[*p].kind == kind)
-            .last()?;
+        let list = if kind == Kind::Person { self.people } else { self.organizations };
+        let i = list.partition_point(|(s, _)| s.end <= span.start);
+        let latest = i.checked_sub(1).and_then(|j| list.get(j))?;
         Some(self.party(latest.1, span))
     }
 
@@ -221,21 +233,34 @@ pub fn find(doc: &Document<'_>) -> Vec<Span> {
             .and_then(|p| doc.str(*p).chars().next())
             .is_some_and(|c| matches!(c, '"' | '\u{201c}' | '\u{2018}' | '\'' | '\u{ab}' | '\u{201e}'));
         let chars: Vec<(usize, char)> = text.char_indices().collect();
+        // Where each closing mark really closes, found once per paragraph so
+        // that an opening mark finds its close by binary search: a paragraph
+        // of unbalanced marks stays linear.
+        let mut closers: Vec<(char, usize)> = (1..chars.len())
+            .filter(|&j| closes(chars[j].1, chars.get(j + 1).map(|x| x.1), chars[j - 1].1))
+            .map(|j| (chars[j].1, j))
+            .collect();
+        closers.sort();
+        let next_close = |marks: &[char], after: usize| -> Option<usize> {
+            marks
+                .iter()
+                .filter_map(|m| {
+                    let i = closers.partition_point(|&(c, j)| (c, j) <= (*m, after));
+                    closers.get(i).filter(|(c, _)| c == m).map(|(_, j)| *j)
+                })
+                .min()
+        };
         let mut i = 0;
         while i < chars.len() {
             let (at, c) = chars[i];
             let prev = i.checked_sub(1).map(|j| chars[j].1);
             let next = chars.get(i + 1).map(|x| x.1);
-            let Some(closers) = opener(c, prev, next) else {
+            let Some(marks) = opener(c, prev, next) else {
                 i += 1;
                 continue;
             };
             let start = para.start + at + c.len_utf8();
-            let close = (i + 1..chars.len()).find(|&j| {
-                let (_, d) = chars[j];
-                closers.contains(&d) && closes(d, chars.get(j + 1).map(|x| x.1), chars[j - 1].1)
-            });
-            match close {
+            match next_close(marks, i) {
                 Some(j) => {
                     let span = Span::new(start, para.start + chars[j].0);
                     if is_quotation(doc, span) {
@@ -277,7 +302,8 @@ fn opener(c: char, prev: Option<char>, next: Option<char>) -> Option<&'static [c
 fn closes(c: char, next: Option<char>, prev: char) -> bool {
     match c {
         '\u{2019}' | '\'' => !prev.is_whitespace() && next.is_none_or(|n| !n.is_alphanumeric()),
-        _ => true,
+        '"' | '\u{201d}' | '\u{201c}' | '\u{bb}' => true,
+        _ => false,
     }
 }
 
@@ -289,10 +315,19 @@ fn is_quotation(doc: &Document<'_>, span: Span) -> bool {
     if words.is_empty() {
         return false;
     }
-    let before = doc.text.get(..span.start).unwrap_or("");
+    // The context just outside the marks (a few words, never the whole text).
+    let window = |from: usize, to: usize| doc.text.get(from..to).unwrap_or("");
+    let mut lo = span.start.saturating_sub(40);
+    while !doc.text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let before = window(lo, span.start);
     let before = before.get(..before.len().saturating_sub(1)).unwrap_or("").trim_end();
-    let after = doc.text.get(span.end..).unwrap_or("");
-    let after = after.chars().skip(1).collect::<String>();
+    let mut hi = (span.end + 8).min(doc.text.len());
+    while !doc.text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let after: String = window(span.end, hi).chars().skip(1).collect();
     let defined = before.ends_with('(') || after.trim_start().starts_with(')');
     let capitalized = words.iter().all(|w| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());

@@ -286,7 +286,10 @@ impl RuleSet {
         for &index in &self.regex_rules {
             let rule = &self.rules[index];
             let Some(regex) = &rule.regex else { continue };
-            for caps in regex.captures_iter(text) {
+            // The lazy DFA finds matches fast; captures (a slower engine)
+            // are then taken only where a match starts.
+            for found in regex.find_iter(text) {
+                let Some(caps) = regex.captures_at(text, found.start()) else { continue };
                 let groups: Vec<Option<Span>> =
                     caps.iter().map(|g| g.map(|g| Span::new(g.start(), g.end()))).collect();
                 let whole = groups.first().copied().flatten();
