@@ -67,9 +67,8 @@ impl Extractor {
         blocked.sort();
         let found_parties = parties::resolve(&doc, rules, &selected, &blocked);
         let found_cases = cases::resolve(&doc, rules, &selected, &found_parties, &found_courts, &found_dates);
-        let author = found_cases.first().and_then(|c| c.plaintiffs.first().copied());
-        let found_quotes = quotes::resolve(&doc, &selected, &found_parties, author);
-        let roles = cases::roles(&found_cases, found_parties.list.len());
+        let found_quotes = quotes::resolve(&doc, &selected, &found_parties, found_cases.main_plaintiff);
+        let roles = cases::roles(&found_cases.list, found_parties.list.len());
 
         let index = CharIndex::new(text);
         let explain = |rule: Option<usize>, fallback: &str| {
@@ -130,6 +129,7 @@ impl Extractor {
                 })
                 .collect(),
             cases: found_cases
+                .list
                 .iter()
                 .map(|c| CaseOut {
                     plaintiffs: c.plaintiffs.iter().map(name_of).collect(),

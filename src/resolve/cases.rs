@@ -57,6 +57,19 @@ struct Frame {
     at: Span,
     plaintiffs: Vec<usize>,
     defendants: Vec<usize>,
+    /// A frame that names no plaintiff by its nature ("pleaded guilty").
+    takes_default: bool,
+}
+
+/// The cases of an article.
+#[derive(Clone, Debug, Default)]
+pub struct Cases {
+    /// The actions, in order of first report.
+    pub list: Vec<Case>,
+    /// The plaintiff of the first action reported, which a document
+    /// without a named author ("the complaint says") speaks for; `None`
+    /// when that action names no plaintiff.
+    pub main_plaintiff: Option<usize>,
 }
 
 /// Reads every trigger and assembles the cases.
@@ -67,8 +80,8 @@ pub fn resolve(
     parties: &Parties,
     courts: &[Court],
     dates: &[ResolvedDate],
-) -> Vec<Case> {
-    let mut frames = Vec::new();
+) -> Cases {
+    let mut frames: Vec<Frame> = Vec::new();
     // Parties the article shows prosecuting: strong ("prosecuted by X")
     // and weak ("X announced").
     let mut prosecutors = Vec::new();
@@ -140,7 +153,8 @@ pub fn resolve(
         };
         let defendants: Vec<usize> = defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
         if !defendants.is_empty() {
-            frames.push(Frame { at: m.span, plaintiffs, defendants });
+            let takes_default = matches!(frame, "defendant" | "object" | "allegation");
+            frames.push(Frame { at: m.span, plaintiffs, defendants, takes_default });
         }
     }
     let default_plaintiffs: Vec<usize> = frames
@@ -150,12 +164,17 @@ pub fn resolve(
         .or_else(|| parties.list.iter().position(|p| p.name == "United States").map(|p| vec![p]))
         .or_else(|| (!prosecutors.is_empty()).then(|| prosecutors.clone()))
         .unwrap_or(announcers);
+    let main_plaintiff = frames.first().and_then(|f| {
+        if f.plaintiffs.is_empty() && f.takes_default { default_plaintiffs.first() } else { f.plaintiffs.first() }.copied()
+    });
     let mut court_mentions: Vec<(Span, Option<String>)> =
         courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, c.id.clone()))).collect();
     court_mentions.sort_by_key(|(s, _)| *s);
     let mut cases: Vec<Case> = Vec::new();
     for f in frames {
-        let plaintiffs = if f.plaintiffs.is_empty() { default_plaintiffs.clone() } else { f.plaintiffs };
+        // Only a frame that names no plaintiff by its nature takes the
+        // article's; "sued by a group of funds" names an unnamed one.
+        let plaintiffs = if f.plaintiffs.is_empty() && f.takes_default { default_plaintiffs.clone() } else { f.plaintiffs };
         let defendants: Vec<usize> = f.defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
         if plaintiffs.is_empty() || defendants.is_empty() {
             continue;
@@ -180,7 +199,7 @@ pub fn resolve(
     if cases.len() == 1 && courts.len() == 1 && cases[0].court.is_none() {
         cases[0].court = courts[0].id.clone();
     }
-    cases
+    Cases { list: cases, main_plaintiff }
 }
 
 /// Parties who prosecute or enforce: agencies, regulators, governments.

@@ -34,9 +34,14 @@ pub struct Quote {
 }
 
 /// Finds the quotes and attributes them. `document_author` is the party a
-/// document without a named author speaks for (the first plaintiff).
+/// document without a named author ("the complaint says") speaks for: the
+/// plaintiff of the first action the article reports.
 pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, document_author: Option<usize>) -> Vec<Quote> {
-    let spans = find(doc);
+    // "according to" attributes a whole sentence, not a quoted phrase in it.
+    let speech = SpanSet::new(
+        selected.of(Label::Speech).iter().map(|m| m.span).filter(|s| !doc.str(*s).eq_ignore_ascii_case("according to")),
+    );
+    let spans = find(doc, &speech);
     let inside = SpanSet::new(spans.iter().map(|q| Span::new(q.start.saturating_sub(1), q.end + 1)));
     // Party mentions outside quotes, by kind, for "he said" / "it added".
     let outside = |kind: Kind| -> Vec<(Span, usize)> {
@@ -222,8 +227,9 @@ impl Context<'_, '_> {
     }
 }
 
-/// The quotation spans of the document, inside the marks.
-pub fn find(doc: &Document<'_>) -> Vec<Span> {
+/// The quotation spans of the document, inside the marks. `speech` holds
+/// the speech verbs, which make a short quote after them a real one.
+pub fn find(doc: &Document<'_>, speech: &SpanSet) -> Vec<Span> {
     let mut out = Vec::new();
     for (pi, para) in doc.paragraphs.iter().enumerate() {
         let text = doc.str(*para);
@@ -263,14 +269,14 @@ pub fn find(doc: &Document<'_>) -> Vec<Span> {
             match next_close(marks, i) {
                 Some(j) => {
                     let span = Span::new(start, para.start + chars[j].0);
-                    if is_quotation(doc, span) {
+                    if is_quotation(doc, span, speech) {
                         out.push(span);
                     }
                     i = j + 1;
                 }
                 None if next_opens => {
                     let span = Span::new(start, para.end);
-                    if is_quotation(doc, span) {
+                    if is_quotation(doc, span, speech) {
                         out.push(span);
                     }
                     break;
@@ -308,8 +314,9 @@ fn closes(c: char, next: Option<char>, prev: char) -> bool {
 }
 
 /// False for titles, names, defined terms and words cited as words: short
-/// runs with no sentence punctuation inside.
-fn is_quotation(doc: &Document<'_>, span: Span) -> bool {
+/// runs with no sentence punctuation inside, unless a speech verb earlier
+/// in the sentence attributes them ("said it would \"vigorously defend\"").
+fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     let text = doc.str(span).trim();
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.is_empty() {
@@ -340,7 +347,11 @@ fn is_quotation(doc: &Document<'_>, span: Span) -> bool {
     let cited = ["called", "dubbed", "named", "titled", "term", "word", "words", "so-called", "as", "phrase", "label", "labeled", "branded"]
         .iter()
         .any(|w| before.ends_with(w));
-    words.len() >= 5 && !cited || ends_sentence
+    // A speech verb just before: "said the company would \"vigorously defend\"".
+    let sentence = doc.sentences.get(doc.sentence_of(span.start)).copied().unwrap_or(span);
+    let lead_in = Span::new(doc.around(span, sentence, 60).start, span.start.saturating_sub(1));
+    let attributed = speech.overlaps(lead_in);
+    (words.len() >= 5 || attributed) && !cited || ends_sentence
 }
 
 #[cfg(test)]
@@ -350,7 +361,7 @@ mod tests {
 
     fn quotes(text: &str) -> Vec<String> {
         let doc = Document::new(text, &Abbreviations::default());
-        find(&doc).iter().map(|s| doc.str(*s).to_string()).collect()
+        find(&doc, &SpanSet::default()).iter().map(|s| doc.str(*s).to_string()).collect()
     }
 
     #[test]
