@@ -155,8 +155,8 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
         }
         // A period right after an abbreviation, an initial or a dotted
         // acronym ("U.S") belongs to it.
-        if word == "." {
-            if let Some(prev) = out.last_mut() {
+        if word == "."
+            && let Some(prev) = out.last_mut() {
                 let prev_word = prev.span.text(text);
                 let dotted = prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
                 let joined = prev.span.end == start
@@ -167,7 +167,6 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
                     continue;
                 }
             }
-        }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
         let possessive = ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p));
         match possessive {

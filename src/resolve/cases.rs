@@ -283,11 +283,10 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
     let mut end = region.end;
     let mut next_start: Option<usize> = None;
     while let Some((s, p)) = parties.last_within(Span::new(region.start, end)) {
-        if let Some(start) = next_start {
-            if !list_gap(doc.str(Span::new(s.end, start))) {
+        if let Some(start) = next_start
+            && !list_gap(doc.str(Span::new(s.end, start))) {
                 break;
             }
-        }
         if !out.contains(&p) {
             out.insert(0, p);
         }

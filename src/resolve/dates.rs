@@ -199,12 +199,12 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, ref
         }
         "date.quarter" => {
             let q = ordinal(f.get("quarter")?)?;
-            let y = year.or_else(|| r.map(|r| if q > (r.m + 2) / 3 && !future { r.y - 1 } else { r.y }));
+            let y = year.or_else(|| r.map(|r| if q > r.m.div_ceil(3) && !future { r.y - 1 } else { r.y }));
             done(y.map(|y| format!("{y:04}-Q{q}")), "quarter")
         }
         "date.half" => {
             let h = ordinal(f.get("half")?)?;
-            let y = year.or_else(|| r.map(|r| if h > (r.m + 5) / 6 && !future { r.y - 1 } else { r.y }));
+            let y = year.or_else(|| r.map(|r| if h > r.m.div_ceil(6) && !future { r.y - 1 } else { r.y }));
             done(y.map(|y| format!("{y:04}-H{h}")), "half")
         }
         "date.season" => {
@@ -245,7 +245,7 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, ref
             let value = r.map(|r| {
                 let back = (r.weekday() - want).rem_euclid(7);
                 let day = match rel.as_deref() {
-                    Some("next") => r.add_days(7 - back + if back == 0 { 0 } else { 0 }),
+                    Some("next") => r.add_days(7 - back),
                     Some("last") => r.add_days(-if back == 0 { 7 } else { back }),
                     _ if future => r.add_days(if back == 0 { 7 } else { 7 - back }),
                     _ => r.add_days(-back),
@@ -295,7 +295,7 @@ fn shifted(r: Option<Day>, unit: &str, n: i64) -> Option<(Option<String>, &'stat
         "quarter" => (
             r.map(|r| {
                 let (y, m) = months(r, 3 * n);
-                format!("{y:04}-Q{}", (m + 2) / 3)
+                format!("{y:04}-Q{}", m.div_ceil(3))
             }),
             "quarter",
         ),

@@ -183,10 +183,12 @@ fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
         let next_is_suffix = doc.tokens.get(i + 1).is_some_and(|n| exactly(&cues.suffixes, n.span));
         if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, i) {
             suffix_end = Some(t.span.end);
-        } else if word == "," && next_is_suffix {
-        } else if suffix_end.is_none() && t.shape.is_capitalized() && t.span.start == end + 1 {
         } else {
-            break;
+            let comma_before_suffix = word == "," && next_is_suffix;
+            let more_name = suffix_end.is_none() && t.shape.is_capitalized() && t.span.start == end + 1;
+            if !comma_before_suffix && !more_name {
+                break;
+            }
         }
         end = t.span.end;
         i += 1;
@@ -318,8 +320,8 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         let suffix_before = a > 0 && exactly(&cues.suffixes, tokens[idx[a - 1]].span);
         next_the || suffix_before
     });
-    if (!ends_org && !head_before_of) || separates {
-        if let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
+    if ((!ends_org && !head_before_of) || separates)
+        && let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
             let (left, right) = (idx[..cut].to_vec(), idx[cut + 1..].to_vec());
             let mut out = Vec::new();
             for part in [left, right] {
@@ -336,7 +338,6 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
             }
             return out;
         }
-    }
     let sentence_start = doc.sentences.get(tokens[idx[0]].sentence).is_some_and(|s| {
         let first = doc.token_at(s.start);
         idx[0] == first || (idx[0] == first + 1 && matches!(doc.str(tokens[first].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
@@ -693,7 +694,7 @@ fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<S
     if c.after_title && !c.sentence_start {
         return Some(c.span);
     }
-    if words < 2 || c.sentence_start && words < 2 {
+    if words < 2 {
         return None;
     }
     let before = doc.text.get(..c.span.start).unwrap_or("").trim_end();

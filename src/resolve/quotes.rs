@@ -51,20 +51,22 @@ pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, docum
     let organizations = outside(Kind::Organization);
     let ctx = Context { doc, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
     let mut quotes: Vec<Quote> = Vec::new();
-    let mut previous: Option<(Option<usize>, Option<String>, Option<Span>, usize)> = None;
+    // The last speaker found, and the paragraph of its quote.
+    let mut previous: Option<(Found, usize)> = None;
     for &span in &spans {
-        let found = ctx.attribute(span, previous.as_ref().map(|p| (p.0, p.1.clone())));
+        let previous_party = previous.as_ref().and_then(|(f, _)| f.0);
         let paragraph = doc.paragraph_of(span.start);
-        let (party, speaker, mention) = match found {
+        let found = match ctx.attribute(span, previous_party) {
             Some(f) => f,
             None => match &previous {
                 // No verb near: the previous speaker goes on, within the
                 // paragraph or into the next.
-                Some((p, s, m, para)) if paragraph <= para + 1 => (*p, s.clone(), *m),
+                Some((f, para)) if paragraph <= para + 1 => f.clone(),
                 _ => (None, None, None),
             },
         };
-        previous = speaker.as_ref().map(|s| (party, Some(s.clone()), mention, paragraph));
+        let (_, speaker, mention) = found.clone();
+        previous = speaker.is_some().then_some((found, paragraph));
         quotes.push(Quote { span, speaker, speaker_mention: mention });
     }
     quotes
@@ -100,7 +102,7 @@ impl Context<'_, '_> {
     }
 
     /// The speaker of the quote at `span`, when its sentence names one.
-    fn attribute(&self, span: Span, previous: Option<(Option<usize>, Option<String>)>) -> Option<Found> {
+    fn attribute(&self, span: Span, previous: Option<usize>) -> Option<Found> {
         let doc = self.doc;
         let open_sentence = doc.sentences.get(doc.sentence_of(span.start.saturating_sub(1)))?;
         let close_sentence = doc.sentences.get(doc.sentence_of(span.end))?;
@@ -116,7 +118,7 @@ impl Context<'_, '_> {
         if let Some(verb) = verbs(right).first().copied() {
             let after = Span::new(verb.end, right.end);
             let before = Span::new(right.start, verb.start);
-            if let Some(found) = self.speaker_in(before, true, &previous).or_else(|| self.speaker_in(after, false, &previous)) {
+            if let Some(found) = self.speaker_in(before, true, previous).or_else(|| self.speaker_in(after, false, previous)) {
                 return Some(found);
             }
             if let Some(phrase) = self.unnamed_source(before) {
@@ -126,22 +128,21 @@ impl Context<'_, '_> {
         // Before the quote: `X said: "..."`, `according to X, "..."`.
         if let Some(verb) = verbs(left).last().copied() {
             let verb_text = doc.str(verb).to_ascii_lowercase();
-            if verb_text == "according to" {
-                if let Some(found) = self.speaker_in(Span::new(verb.end, left.end), false, &previous) {
+            if verb_text == "according to"
+                && let Some(found) = self.speaker_in(Span::new(verb.end, left.end), false, previous) {
                     return Some(found);
                 }
-            }
             let subject = Span::new(left.start, verb.start);
             return self
-                .speaker_in(subject, false, &previous)
-                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, &previous));
+                .speaker_in(subject, false, previous)
+                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, previous));
         }
         None
     }
 
     /// The first (or, with `last`, the latest) speaker named in `region`:
     /// a party, a document or a pronoun.
-    fn speaker_in(&self, region: Span, last: bool, previous: &Option<(Option<usize>, Option<String>)>) -> Option<Found> {
+    fn speaker_in(&self, region: Span, last: bool, previous: Option<usize>) -> Option<Found> {
         let doc = self.doc;
         let mut items: Vec<(Span, Found)> = Vec::new();
         for (s, p) in self.parties.within(region) {
@@ -162,11 +163,10 @@ impl Context<'_, '_> {
                 "it" | "It" => Some(Kind::Organization),
                 _ => None,
             };
-            if let Some(kind) = kind {
-                if let Some(found) = self.pronoun(t.span, kind, previous) {
+            if let Some(kind) = kind
+                && let Some(found) = self.pronoun(t.span, kind, previous) {
                     items.push((t.span, found));
                 }
-            }
         }
         items.sort_by_key(|(s, _)| s.start);
         if last {
@@ -204,11 +204,9 @@ impl Context<'_, '_> {
 
     /// "he said": the latest person before; "it added": the previous
     /// speaker when an organization, else the latest organization.
-    fn pronoun(&self, span: Span, kind: Kind, previous: &Option<(Option<usize>, Option<String>)>) -> Option<Found> {
-        if let Some((Some(p), _)) = previous {
-            if self.parties.list.get(*p).is_some_and(|x| x.kind == kind) {
-                return Some(self.party(*p, span));
-            }
+    fn pronoun(&self, span: Span, kind: Kind, previous: Option<usize>) -> Option<Found> {
+        if let Some(p) = previous.filter(|&p| self.parties.list.get(p).is_some_and(|x| x.kind == kind)) {
+            return Some(self.party(p, span));
         }
         let list = if kind == Kind::Person { self.people } else { self.organizations };
         let i = list.partition_point(|(s, _)| s.end <= span.start);

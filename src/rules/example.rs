@@ -63,9 +63,7 @@ fn matches_of(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Match> {
     select(rules, rules.find(&doc))
         .of(rule.label)
         .iter()
-        .filter(|m| rules.rules[m.rule].id == rule.id)
-        .cloned()
-        .filter(|m| rule.label != Label::Date || dates::resolve_match(rules, m, text, text, None).is_some())
+        .filter(|m| rules.rules[m.rule].id == rule.id).filter(|&m| rule.label != Label::Date || dates::resolve_match(rules, m, text, text, None).is_some()).cloned()
         .collect()
 }
 

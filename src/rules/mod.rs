@@ -320,7 +320,8 @@ fn on_word_boundaries(text: &str, span: Span) -> bool {
     let after = text.get(span.end..).and_then(|t| t.chars().next());
     let first = text.get(span.start..).and_then(|t| t.chars().next());
     let last = text.get(..span.end).and_then(|t| t.chars().next_back());
-    !(before.is_some_and(word) && first.is_some_and(word)) && !(after.is_some_and(word) && last.is_some_and(word))
+    // A word character on both sides of either edge joins a longer word.
+    !(before.is_some_and(word) && first.is_some_and(word) || after.is_some_and(word) && last.is_some_and(word))
 }
 
 fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
@@ -348,11 +349,10 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
     if let Some(p) = phrases.iter().find(|p| p.trim().is_empty()) {
         return Err(fail(format!("empty phrase {p:?}")));
     }
-    if let Some(name) = &raw.resolve {
-        if !PRODUCTIONS.contains(&name.as_str()) {
+    if let Some(name) = &raw.resolve
+        && !PRODUCTIONS.contains(&name.as_str()) {
             return Err(fail(format!("unknown production `{name}` in `resolve`; known: {}", PRODUCTIONS.join(", "))));
         }
-    }
     let tokens = match token_specs {
         Some(specs) => {
             if raw.examples.is_empty() {

@@ -126,11 +126,14 @@ impl Test {
     }
 }
 
+/// A shape test and the answer it wants.
+type Flag = (fn(&str, Shape) -> bool, bool);
+
 #[derive(Debug)]
 struct Spec {
     orth: Option<Test>,
     lower: Option<Test>,
-    flags: Vec<(fn(&str, Shape) -> bool, bool)>,
+    flags: Vec<Flag>,
     op: Op,
 }
 
@@ -157,7 +160,7 @@ impl TokenPattern {
         }
         let mut out = Vec::new();
         for s in specs {
-            let mut flags: Vec<(fn(&str, Shape) -> bool, bool)> = Vec::new();
+            let mut flags: Vec<Flag> = Vec::new();
             let mut flag = |value: Option<bool>, f: fn(&str, Shape) -> bool| {
                 if let Some(v) = value {
                     flags.push((f, v));
@@ -203,13 +206,11 @@ impl TokenPattern {
                 let mut stack: Vec<usize> = states.iter().copied().collect();
                 // Optional specs may be skipped without consuming a token.
                 while let Some(s) = stack.pop() {
-                    if closed.insert(s) {
-                        if let Some(spec) = self.specs.get(s) {
-                            if matches!(spec.op, Op::Optional | Op::Any) {
+                    if closed.insert(s)
+                        && let Some(spec) = self.specs.get(s)
+                            && matches!(spec.op, Op::Optional | Op::Any) {
                                 stack.push(s + 1);
                             }
-                        }
-                    }
                 }
                 if closed.contains(&self.specs.len()) && t > start {
                     best = Some(t);
