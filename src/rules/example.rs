@@ -1,7 +1,9 @@
 //! Rule examples are tests: every `[[marked]]` example must be matched by its
-//! rule exactly there, after the overlap policy of `resolve::select` (and one byte later when the text is shifted by one
-//! space), dates must resolve to the expected value, and counterexamples
-//! must not match at all. `cargo test` and `gazette rules check` run them.
+//! rule exactly there, after the overlap policy of `resolve::select` (and
+//! one byte later when the text is shifted by one space); dates must resolve
+//! to the expected value; counterexamples must not match at all; and every
+//! phrase of a gazetteer line must be found as itself. `cargo test` and
+//! `gazette rules check` run them.
 
 use crate::document::Document;
 use crate::resolve::dates::{self, Day};
@@ -43,6 +45,20 @@ pub fn check(rules: &RuleSet) -> (Vec<Failure>, usize) {
             count += 1;
             if let Err(what) = check_example(rules, rule, example) {
                 failures.push(fail(format!("example {}: {what}", n + 1)));
+            }
+        }
+        // Every phrase of a gazetteer line is an example of itself: it must
+        // be found, by this rule, when it stands alone in a sentence. This
+        // catches a phrase that another rule of its label shadows (a
+        // duplicate) or that cannot match on word boundaries.
+        if rule.label != Label::Abbreviation {
+            for phrase in &rule.phrases {
+                count += 1;
+                let text = format!("x {phrase} x");
+                let want = Span::new(2, 2 + phrase.len());
+                if !matches_of(rules, rule, &text).iter().any(|m| m.span == want) {
+                    failures.push(fail(format!("phrase {phrase:?} is not found as itself (another rule of its label wins)")));
+                }
             }
         }
         for (n, text) in rule.counterexamples.iter().enumerate() {

@@ -58,6 +58,8 @@ pub struct Rule {
     pub counterexamples: Vec<String>,
     /// Phrase case sensitivity.
     pub case: Case,
+    /// The phrases of a phrase rule, as written.
+    pub phrases: Vec<String>,
     regex: Option<Regex>,
     tokens: Option<TokenPattern>,
     span_group: Option<usize>,
@@ -398,6 +400,7 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         examples: raw.examples,
         counterexamples: raw.counterexamples,
         case: raw.case,
+        phrases: phrases.clone(),
         regex,
         tokens,
         span_group,
