@@ -57,9 +57,20 @@ struct CommonArgs {
     /// Worker threads (default: all cores). Output is the same for any number.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// How to read numeric dates such as 07/08/2024: mdy (July 8) or dmy (7 August).
+    #[arg(long, value_enum, default_value = "mdy")]
+    date_order: DateOrder,
     /// Largest article accepted, in bytes; a longer one becomes an error record.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     max_bytes: usize,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DateOrder {
+    /// Month, day, year (U.S.).
+    Mdy,
+    /// Day, month, year.
+    Dmy,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,7 +156,7 @@ fn extractor(common: &CommonArgs, explain: bool) -> Result<Extractor, Status> {
         None => None,
     };
     let rules = load_rules(common.rules.as_ref())?;
-    Ok(Extractor::new(rules, Options { reference_date, explain }))
+    Ok(Extractor::new(rules, Options { reference_date, explain, day_first: common.date_order == DateOrder::Dmy }))
 }
 
 fn threads(common: &CommonArgs) -> usize {

@@ -5,7 +5,7 @@
 use crate::document::Document;
 use crate::input::Article;
 use crate::record::{CaseOut, CharIndex, CourtOut, DateOut, PartyOut, ProductOut, QuoteOut, Record};
-use crate::resolve::dates::Day;
+use crate::resolve::dates::{Anchor, Day};
 use crate::resolve::{self, cases, courts, dates, parties, products, quotes};
 use crate::rules::{RuleErrors, RuleSet};
 use crate::span::Span;
@@ -17,6 +17,8 @@ pub struct Options {
     pub reference_date: Option<Day>,
     /// Add the rule id to every mention (default: off).
     pub explain: bool,
+    /// Read numeric dates day first, `30/07/2024` (default: month first).
+    pub day_first: bool,
 }
 
 /// Turns articles into records.
@@ -51,13 +53,14 @@ impl Extractor {
         let text = article.text.as_str();
         let doc = Document::new(text, &rules.abbreviations);
         let selected = resolve::select(rules, rules.find(&doc));
+        let fallback = Anchor { reference: self.options.reference_date, day_first: self.options.day_first };
         let reference = article
             .date
             .as_deref()
             .and_then(Day::parse)
-            .or_else(|| dates::dateline(&doc, rules, &selected))
+            .or_else(|| dates::dateline(&doc, rules, &selected, fallback))
             .or(self.options.reference_date);
-        let found_dates = dates::resolve(&doc, rules, &selected, reference);
+        let found_dates = dates::resolve(&doc, rules, &selected, Anchor { reference, ..fallback });
         let found_courts = courts::resolve(rules, &selected);
         let mut blocked: Vec<Span> = found_courts.iter().flat_map(|c| c.mentions.iter().map(|m| m.span)).collect();
         blocked.extend(found_dates.iter().map(|d| d.span));

@@ -167,3 +167,15 @@ fn cli_failing_examples_exit_1() {
     assert!(err.contains("x.jsonl:1: rule org.q: example 1: expected [[Quux]]"), "{err}");
     assert!(err.contains("counterexample 1: matched \"Quuxco\""), "{err}");
 }
+
+#[test]
+fn cli_date_order_and_datelines_without_year() {
+    let text = b"SAN FRANCISCO, Aug 1 (Reuters) - Apple sued Samsung on Tuesday over a deal signed 07/08/2024.";
+    let mdy = gazette(&["extract", "--format", "text", "--reference-date", "2024-09-15"], text);
+    let r = &json_lines(&mdy)[0];
+    assert_eq!(r["reference_date"], "2024-08-01", "the dateline sets the reference date, its year from --reference-date");
+    let values: Vec<&str> = r["dates"].as_array().unwrap().iter().map(|d| d["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["2024-08-01", "2024-07-30", "2024-07-08"]);
+    let dmy = gazette(&["extract", "--format", "text", "--reference-date", "2024-09-15", "--date-order", "dmy"], text);
+    assert_eq!(json_lines(&dmy)[0]["dates"][2]["value"], "2024-08-07");
+}

@@ -51,3 +51,24 @@ fn robustness_adversarial_inputs() {
         extract_all(&extractor, &text);
     }
 }
+
+/// 100,000 unbalanced quote marks take time in proportion to their number:
+/// four times the marks may take at most ten times as long (a quadratic
+/// scan would take sixteen). Each size is timed as the best of three runs.
+#[test]
+fn robustness_unbalanced_quotes_stay_linear() {
+    let extractor = Extractor::builtin().unwrap();
+    let time = |n: usize| {
+        let text = "\u{201c}Nokia said ".repeat(n);
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                extractor.extract(&Article::new("q", text.clone()));
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (time(25_000), time(100_000));
+    assert!(large < small * 10, "25k marks: {small:?}, 100k marks: {large:?}");
+}

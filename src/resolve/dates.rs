@@ -94,6 +94,16 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// What a date is resolved against: the reference date, and how numeric
+/// dates are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Anchor {
+    /// The publication date, or `None` (relative dates then get no value).
+    pub reference: Option<Day>,
+    /// Read `07/08/2024` as 7 August (`--date-order dmy`) instead of July 8.
+    pub day_first: bool,
+}
+
 /// A resolved date value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateValue {
@@ -118,29 +128,32 @@ pub struct ResolvedDate {
 
 /// Resolves every kept date match; matches whose context shows they are not
 /// dates (case numbers, statute years) are dropped.
-pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, reference: Option<Day>) -> Vec<ResolvedDate> {
+pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, anchor: Anchor) -> Vec<ResolvedDate> {
     selected
         .of(Label::Date)
         .iter()
         .filter_map(|m| {
             let sentence = doc.sentences.get(doc.sentence_of(m.span.start)).copied().unwrap_or(m.span);
             let sentence = doc.str(doc.around(m.span, sentence, 200));
-            let value = resolve_match(rules, m, doc.text, sentence, reference)?;
+            let value = resolve_match(rules, m, doc.text, sentence, anchor)?;
             Some(ResolvedDate { span: m.span, rule: m.rule, value })
         })
         .collect()
 }
 
 /// The reference date a dateline or release header gives: the first date
-/// with a day and an explicit year in the article's first paragraph.
-pub fn dateline(doc: &Document<'_>, rules: &RuleSet, selected: &Selected) -> Option<Day> {
+/// with a day in the article's first paragraph ("WASHINGTON, Jan. 6, 2009
+/// --", "Litigation Release No. 24085 / March 27, 2018"). One without a year
+/// ("Aug 1 (Reuters) -") takes it from `fallback` when there is one.
+pub fn dateline(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, fallback: Anchor) -> Option<Day> {
     let first = *doc.paragraphs.first()?;
     selected.of(Label::Date).iter().filter(|m| first.contains(m.span)).find_map(|m| {
         let rule = rules.rules.get(m.rule)?;
-        if rules.group(m, "year").is_none() || !matches!(rule.resolve.as_deref(), Some("date.full" | "date.iso")) {
+        if !matches!(rule.resolve.as_deref(), Some("date.full" | "date.iso" | "date.numeric")) {
             return None;
         }
-        let v = resolve_match(rules, m, doc.text, "", None)?;
+        let anchor = if rules.group(m, "year").is_some() { Anchor { reference: None, ..fallback } } else { fallback };
+        let v = resolve_match(rules, m, doc.text, "", anchor)?;
         Day::parse(v.value.as_deref()?)
     })
 }
@@ -162,7 +175,8 @@ impl Fields<'_> {
 }
 
 /// Resolves one date match in its sentence; `None` rejects it.
-pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, reference: Option<Day>) -> Option<DateValue> {
+pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anchor: Anchor) -> Option<DateValue> {
+    let reference = anchor.reference;
     let rule = rules.rules.get(m.rule)?;
     if !date_context(text, m.span) {
         return None;
@@ -232,8 +246,12 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, ref
         }
         "date.numeric" => {
             let (a, b): (u32, u32) = (f.get("a")?.parse().ok()?, f.get("b")?.parse().ok()?);
-            let (month, day) = if rule.attr("order") == Some("dmy") { (b, a) } else { (a, b) };
-            done(Some(Day::new(year?, month, day)?.iso()), "day")
+            // The order asked for, unless the numbers allow only the other
+            // (30/07/2024 has no month 30).
+            let (month, day) = if anchor.day_first { (b, a) } else { (a, b) };
+            let y = year?;
+            let d = Day::new(y, month, day).or_else(|| Day::new(y, day, month))?;
+            done(Some(d.iso()), "day")
         }
         "date.today" => {
             let shift: i64 = rule.attr("shift").and_then(|s| s.parse().ok()).unwrap_or(0);

@@ -717,8 +717,9 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
         .map(|mut e| {
             e.mentions.sort();
             e.mentions.dedup_by_key(|m| m.span);
-            // The fullest proper name: the longest capitalized mention; a
-            // known organization's canonical name when that is longer.
+            // The fullest proper name used in the article (SPEC): the longest
+            // capitalized mention; a known organization's canonical name only
+            // when the article names it in lower case alone.
             let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
             let forms: Vec<&str> =
                 e.mentions.iter().map(|m| doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')).collect();
@@ -728,7 +729,6 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
                 .max_by_key(|t| (t.len(), std::cmp::Reverse(t.to_string())))
                 .map(|t| t.to_string());
             let name = match (longest, &e.known) {
-                (Some(l), Some(k)) if k.len() > l.len() => k.clone(),
                 (Some(l), _) => l,
                 (None, Some(k)) => k.clone(),
                 (None, None) => forms.first().map(|t| t.to_string()).unwrap_or_default(),

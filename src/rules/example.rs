@@ -6,7 +6,7 @@
 //! `gazette rules check` run them.
 
 use crate::document::Document;
-use crate::resolve::dates::{self, Day};
+use crate::resolve::dates::{self, Anchor, Day};
 use crate::resolve::select;
 use crate::span::Span;
 
@@ -79,7 +79,7 @@ fn matches_of(rules: &RuleSet, rule: &Rule, text: &str) -> Vec<Match> {
     select(rules, rules.find(&doc))
         .of(rule.label)
         .iter()
-        .filter(|m| rules.rules[m.rule].id == rule.id).filter(|&m| rule.label != Label::Date || dates::resolve_match(rules, m, text, text, None).is_some()).cloned()
+        .filter(|m| rules.rules[m.rule].id == rule.id).filter(|&m| rule.label != Label::Date || dates::resolve_match(rules, m, text, text, Anchor::default()).is_some()).cloned()
         .collect()
 }
 
@@ -99,8 +99,8 @@ fn check_example(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<(), 
             return Err(format!("expected [[{}]], got {got:?}", target.text(&shifted)));
         };
         if let (Example::Checked(c), 0) = (example, shift) {
-            let reference = c.reference.as_deref().and_then(Day::parse);
-            let v = dates::resolve_match(rules, m, &shifted, &shifted, reference).ok_or("the date was rejected")?;
+            let anchor = Anchor { reference: c.reference.as_deref().and_then(Day::parse), day_first: c.day_first };
+            let v = dates::resolve_match(rules, m, &shifted, &shifted, anchor).ok_or("the date was rejected")?;
             if v.value != c.value {
                 return Err(format!("expected value {:?}, got {:?}", c.value, v.value));
             }

@@ -78,6 +78,9 @@ pub struct CheckedExample {
     /// Expected mod.
     #[serde(rename = "mod")]
     pub modifier: Option<String>,
+    /// Resolve numeric dates day first (`--date-order dmy`).
+    #[serde(default)]
+    pub day_first: bool,
 }
 
 impl Example {
