@@ -84,6 +84,13 @@ struct Context<'a, 't> {
     document_author: Option<usize>,
 }
 
+/// Nouns that, after "the", refer back to an organization: "the company
+/// said".
+const ORG_NOUNS: [&str; 14] = [
+    "company", "firm", "bank", "agency", "regulator", "department", "commission", "government", "group", "spokesperson",
+    "spokeswoman", "spokesman", "carrier", "retailer",
+];
+
 /// The matches of a label that lie inside `region` (lists are sorted).
 fn in_region<'m>(list: &'m [crate::rules::Match], region: Span) -> impl Iterator<Item = Span> + 'm {
     let i = list.partition_point(|m| m.span.start < region.start);
@@ -135,9 +142,16 @@ impl Context<'_, '_> {
             let subject = Span::new(left.start, verb.start);
             return self
                 .speaker_in(subject, false, previous)
-                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, previous));
+                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, previous))
+                .or_else(|| self.unnamed_source(subject).map(|p| (None, Some(doc.str(p).to_string()), Some(p))));
         }
-        None
+        // A quote that opens its paragraph after "X said:" ends the one before.
+        let i = doc.sentence_of(span.start.saturating_sub(1));
+        let before = i.checked_sub(1).and_then(|j| doc.sentences.get(j)).filter(|s| doc.str(**s).ends_with(':'))?;
+        let lead = Span::new(doc.around(Span::new(before.end, before.end), *before, 400).start, before.end);
+        let verb = verbs(lead).last().copied()?;
+        self.speaker_in(Span::new(lead.start, verb.start), false, previous)
+            .or_else(|| self.speaker_in(Span::new(verb.end, lead.end), false, previous))
     }
 
     /// The first (or, with `last`, the latest) speaker named in `region`:
@@ -145,9 +159,13 @@ impl Context<'_, '_> {
     fn speaker_in(&self, region: Span, last: bool, previous: Option<usize>) -> Option<Found> {
         let doc = self.doc;
         let mut items: Vec<(Span, Found)> = Vec::new();
+        // "Whitlock's lawyer, Samuel Ortega, said": a possessor is not the
+        // speaker when someone else is named.
+        let possessive = |s: Span| doc.text.get(s.end..).is_some_and(|t| t.starts_with("'s") || t.starts_with("\u{2019}s"));
+        let mut possessors = Vec::new();
         for (s, p) in self.parties.within(region) {
             if self.outside_quotes(s) {
-                items.push((s, self.party(p, s)));
+                if possessive(s) { &mut possessors } else { &mut items }.push((s, self.party(p, s)));
             }
         }
         for span in in_region(self.selected.of(Label::Document), region) {
@@ -156,17 +174,24 @@ impl Context<'_, '_> {
             }
         }
         let first = doc.token_at(region.start);
-        for t in doc.tokens[first..].iter().take_while(|t| t.span.end <= region.end) {
+        let tokens = &doc.tokens[first..];
+        for (i, t) in tokens.iter().enumerate().take_while(|(_, t)| t.span.end <= region.end) {
             let word = doc.str(t.span);
-            let kind = match word {
-                "he" | "He" | "she" | "She" => Some(Kind::Person),
-                "it" | "It" => Some(Kind::Organization),
+            let next = tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
+            let referent = match (word, next.as_deref()) {
+                ("he" | "He" | "she" | "She", _) => Some((Kind::Person, None)),
+                ("it" | "It", _) => Some((Kind::Organization, previous)),
+                // "the company said", "the agency said", "the spokesperson said"
+                ("the" | "The", Some(noun)) if ORG_NOUNS.contains(&noun) => Some((Kind::Organization, None)),
                 _ => None,
             };
-            if let Some(kind) = kind
+            if let Some((kind, previous)) = referent
                 && let Some(found) = self.pronoun(t.span, kind, previous) {
                     items.push((t.span, found));
                 }
+        }
+        if items.is_empty() {
+            items = possessors;
         }
         items.sort_by_key(|(s, _)| s.start);
         if last {
@@ -202,8 +227,9 @@ impl Context<'_, '_> {
         }
     }
 
-    /// "he said": the latest person before; "it added": the previous
-    /// speaker when an organization, else the latest organization.
+    /// "he said": the latest person named before; "it added": the previous
+    /// speaker when that is an organization (`previous`), else the latest
+    /// organization named before.
     fn pronoun(&self, span: Span, kind: Kind, previous: Option<usize>) -> Option<Found> {
         if let Some(p) = previous.filter(|&p| self.parties.list.get(p).is_some_and(|x| x.kind == kind)) {
             return Some(self.party(p, span));
@@ -220,7 +246,8 @@ impl Context<'_, '_> {
         let trimmed = text.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
         let start = region.start + (text.len() - trimmed.len());
         let phrase = trimmed.trim_end();
-        let opens = ["a ", "an ", "one ", "two ", "people ", "sources ", "officials "].iter().any(|a| phrase.starts_with(a));
+        let lower = phrase.to_lowercase();
+        let opens = ["a ", "an ", "one ", "two ", "people ", "sources ", "officials "].iter().any(|a| lower.starts_with(a));
         (opens && phrase.split_whitespace().count() <= 8).then(|| Span::new(start, start + phrase.len()))
     }
 }
