@@ -34,3 +34,22 @@ fn rules_every_production_is_used() {
         assert!(rules.rules.iter().any(|r| r.resolve.as_deref() == Some(p)), "production {p} is used by no rule");
     }
 }
+
+/// Every court the rules know is exercised by at least two example
+/// phrasings (issue: courts), and the figures stay near what the README says.
+#[test]
+fn rules_every_court_has_two_examples() {
+    use std::collections::BTreeMap;
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let mut examples: BTreeMap<String, usize> = BTreeMap::new();
+    let mut aliases = 0;
+    for r in rules.rules.iter().filter(|r| r.label == gazette::rules::Label::Court) {
+        let court = r.attr("court_id").map_or_else(|| r.id.clone(), String::from);
+        *examples.entry(court).or_default() += r.examples.len();
+        aliases += r.phrases.len();
+    }
+    let thin: Vec<&String> = examples.iter().filter(|(_, n)| **n < 2).map(|(c, _)| c).collect();
+    assert!(thin.is_empty(), "courts with fewer than two examples: {thin:?}");
+    assert!(examples.len() >= 250, "only {} courts", examples.len());
+    assert!(aliases >= 6_000, "only {aliases} court phrasings");
+}
