@@ -70,7 +70,7 @@ impl Extractor {
         blocked.sort();
         let found_parties = parties::resolve(&doc, rules, &selected, &blocked);
         let found_cases = cases::resolve(&doc, rules, &selected, &found_parties, &found_courts, &found_dates);
-        let found_quotes = quotes::resolve(&doc, &selected, &found_parties, found_cases.main_plaintiff);
+        let found_quotes = quotes::resolve(&doc, rules, &selected, &found_parties, found_cases.main_plaintiff);
         let roles = cases::roles(&found_cases.list, found_parties.list.len());
 
         let index = CharIndex::new(text);

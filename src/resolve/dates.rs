@@ -192,24 +192,44 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
             let month = month_number(f.get("month")?)?;
             let day: u32 = f.get("day")?.parse().ok()?;
             Day::new(2000, month, day)?;
+            // Without a year: the latest such day on or before the
+            // reference date, or in a sentence about the future the next.
             let y = match year {
                 Some(y) => Some(y),
-                None => r.map(|r| {
-                    let late = Day::new(r.y, month, day).is_none_or(|d| d > r);
-                    if late && !future { r.y - 1 } else { r.y }
+                None => r.map(|r| match Day::new(r.y, month, day) {
+                    Some(d) if d > r && !future => r.y - 1,
+                    Some(d) if d < r && future => r.y + 1,
+                    None if !future => r.y - 1,
+                    _ => r.y,
                 }),
             };
             done(y.and_then(|y| Day::new(y, month, day)).map(Day::iso), "day")
         }
         "date.month" => {
             let month = month_number(f.get("month")?)?;
-            let y = year.or_else(|| r.map(|r| if month > r.m && !future { r.y - 1 } else { r.y }));
+            let rel = f.get("rel").map(str::to_ascii_lowercase);
+            let y = year.or_else(|| {
+                r.map(|r| match rel.as_deref() {
+                    Some("last") => if month < r.m { r.y } else { r.y - 1 },
+                    Some("next") => if month > r.m { r.y } else { r.y + 1 },
+                    Some("this") => r.y,
+                    _ if month > r.m && !future => r.y - 1,
+                    _ if month < r.m && future => r.y + 1,
+                    _ => r.y,
+                })
+            });
             done(y.map(|y| format!("{y:04}-{month:02}")), "month")
         }
         "date.year" => done(Some(format!("{:04}", year?)), "year"),
         "date.decade" => {
-            let d = f.get("decade")?;
-            done(Some(format!("{}X", d.get(..3)?)), "decade")
+            // "1990" or, written short, "90" ('90s): 20th century from '30 on.
+            let d: String = f.get("decade")?.chars().filter(char::is_ascii_digit).collect();
+            let full = match d.len() {
+                4 => d,
+                2 => format!("{}{d}", if d.as_str() >= "30" { "19" } else { "20" }),
+                _ => return None,
+            };
+            done(Some(format!("{}X", full.get(..3)?)), "decade")
         }
         "date.quarter" => {
             let q = ordinal(f.get("quarter")?)?;
@@ -233,6 +253,7 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
                     Some("next") => {
                         if this_started { r.y + 1 } else { r.y }
                     }
+                    Some("this") => r.y,
                     _ => {
                         if this_started || future { r.y } else { r.y - 1 }
                     }
@@ -355,8 +376,10 @@ fn date_context(text: &str, span: Span) -> bool {
 
 /// True when the sentence speaks of the future.
 fn is_future(sentence: &str) -> bool {
-    const CUES: [&str; 9] =
-        [" will ", " shall ", " is scheduled", " are scheduled", " is set to", " are set to", " is expected to", " is due", " plans to"];
+    const CUES: [&str; 15] = [
+        " will ", " shall ", " is scheduled", " are scheduled", " is set to", " are set to", " is expected to",
+        " are expected to", " is due", " plans to", " expects to", " expect to", " intends to", " aims to", " next ",
+    ];
     let s = format!(" {} ", sentence.to_ascii_lowercase());
     CUES.iter().any(|c| s.contains(c))
 }
@@ -368,7 +391,8 @@ fn modifier_of(word: &str) -> Option<&'static str> {
         "early" | "beginning of" | "start of" | "the beginning of" | "the start of" => "START",
         "mid" | "middle of" | "the middle of" => "MID",
         "late" | "end of" | "the end of" => "END",
-        "on or about" | "in or about" | "approximately" | "about" | "around" | "circa" | "roughly" | "some time in" => "APPROX",
+        "on or about" | "in or about" | "on or around" | "approximately" | "about" | "around" | "circa" | "roughly"
+        | "some time in" => "APPROX",
         _ => return None,
     })
 }

@@ -54,7 +54,8 @@ pub struct Party {
 pub struct Parties {
     /// Parties in order of first mention.
     pub list: Vec<Party>,
-    /// (mention span, party index), sorted by span.
+    /// (mention span, party index), sorted by span; mentions in
+    /// parentheses are left out.
     pub mentions: Vec<(Span, usize)>,
 }
 
@@ -250,7 +251,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             // "Coca-Cola": a hyphen inside a word joins.
             current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
-        } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}") {
+        } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
             // A nickname inside a name: Chang Suk "C.S." Chung.
             nickname(doc, i, &current)
         } else if word == "," {
@@ -279,7 +280,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
 /// two parts of a name.
 fn nickname(doc: &Document<'_>, i: usize, current: &[usize]) -> bool {
     let tokens = &doc.tokens;
-    let is_mark = |j: usize| tokens.get(j).is_some_and(|t| matches!(doc.str(t.span), "\"" | "\u{201c}" | "\u{201d}"));
+    let is_mark = |j: usize| tokens.get(j).is_some_and(|t| matches!(doc.str(t.span), "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}"));
     let cap = |j: usize| tokens.get(j).is_some_and(|t| t.shape.is_capitalized());
     let Some(&prev) = current.last() else { return false };
     if is_mark(prev) {
@@ -346,16 +347,19 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
         return Vec::new();
     }
-    if exactly(&cues.places, span) {
+    if exactly(&cues.places, span) || quoted_title(doc, span) {
         return Vec::new();
     }
     // "M. Graham Loomis of the Atlanta Regional Office": a person, then an
     // organization.
+    // "Porter B. Bingham of Roswell": a person and a home town.
     if let Some(cut) = idx.iter().position(|&i| doc.str(tokens[i].span) == "of").filter(|&c| c >= 2) {
-        let first = tokens[idx[0]];
-        let person_first = exactly(&cues.given, first.span) || first.shape == Shape::Initial;
-        let left_is_name = idx[..cut].iter().all(|&i| matches!(tokens[i].shape, Shape::Title | Shape::Initial));
-        if person_first && left_is_name {
+        let right = chunk_span(tokens, &idx[cut + 1..]);
+        let from_place = exactly(&cues.places, right);
+        if person_name(doc, cues, &idx[..cut]) || (from_place && name_shaped(doc, &idx[..cut])) {
+            if from_place {
+                return vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
+            }
             let mut out = vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
             let mut right: Vec<usize> = idx[cut + 1..].to_vec();
             while right.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
@@ -370,24 +374,61 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     if ends_org || head_before_of {
         return vec![candidate(span, Evidence::Org)];
     }
-    let words: Vec<&Token> = idx.iter().map(|&i| &tokens[i]).filter(|t| t.shape.is_capitalized()).collect();
-    let given_first = exactly(&cues.given, tokens[idx[0]].span);
-    let name_like = words.len() >= 2
-        && words.len() <= 5
-        && words.iter().all(|t| matches!(t.shape, Shape::Title | Shape::Initial) || doc.str(t.span) == "Jr.")
-        && idx.iter().all(|&i| tokens[i].shape.is_capitalized() || doc.str(tokens[i].span) == ",");
-    // "Lantson E. Eldred": a middle initial marks a person's name.
-    let middle_initial = words.len() >= 3
-        && words[0].shape == Shape::Title
-        && words[words.len() - 1].shape == Shape::Title
-        && words[1..words.len() - 1].iter().any(|t| t.shape == Shape::Initial);
-    if name_like && (given_first || after_title || middle_initial) {
+    if person_name(doc, cues, &idx) || (after_title && name_shaped(doc, &idx)) {
         return vec![candidate(span, Evidence::Person)];
     }
-    if after_title && words.len() == 1 && words[0].shape == Shape::Title {
+    let single_title = idx.len() == 1 && tokens[idx[0]].shape == Shape::Title;
+    if after_title && single_title {
         return vec![candidate(span, Evidence::Person)];
     }
     vec![candidate(span, Evidence::Weak)]
+}
+
+/// True when the run is all that stands between quote marks: a title of a
+/// work or a campaign ("Army of One"), not a party.
+fn quoted_title(doc: &Document<'_>, span: Span) -> bool {
+    let before = doc.text.get(..span.start).and_then(|t| t.chars().next_back());
+    let after = doc.text.get(span.end..).and_then(|t| t.chars().next());
+    matches!(before, Some('"' | '\u{201c}' | '\u{2018}')) && matches!(after, Some('"' | '\u{201d}' | '\u{2019}'))
+}
+
+/// The words of a name, leaving out hyphens, a nickname in quotes and the
+/// comma before "Jr.": `Chang Suk "C.S." Chung` -> Chang, Suk, Chung.
+fn name_words<'d>(doc: &'d Document<'_>, idx: &[usize]) -> Option<Vec<&'d Token>> {
+    let mut words = Vec::new();
+    let mut in_quote = false;
+    for &i in idx {
+        let t = &doc.tokens[i];
+        match doc.str(t.span) {
+            "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}" => in_quote = !in_quote,
+            "-" | "," => {}
+            _ if in_quote => {}
+            "Jr." | "Sr." | "II" | "III" | "IV" => {}
+            _ if matches!(t.shape, Shape::Title | Shape::Initial) => words.push(t),
+            _ => return None,
+        }
+    }
+    Some(words)
+}
+
+/// True for two to five name-shaped words.
+fn name_shaped(doc: &Document<'_>, idx: &[usize]) -> bool {
+    name_words(doc, idx).is_some_and(|w| (2..=5).contains(&w.len()))
+}
+
+/// True for a run shaped like a person's name with a mark of one: a first
+/// name ("Raghav Sahgal"), a leading initial ("B. David Fraser") or a middle
+/// initial ("Lantson E. Eldred").
+fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
+    let Some(words) = name_words(doc, idx).filter(|w| (2..=5).contains(&w.len())) else { return false };
+    let (first, last) = (words[0], words[words.len() - 1]);
+    let given_first = exactly(&cues.given, first.span);
+    let leading_initial = first.shape == Shape::Initial && words.len() >= 3;
+    let middle_initial = words.len() >= 3
+        && first.shape == Shape::Title
+        && last.shape == Shape::Title
+        && words[1..words.len() - 1].iter().any(|t| t.shape == Shape::Initial);
+    (given_first || leading_initial || middle_initial) && last.shape == Shape::Title
 }
 
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
@@ -542,6 +583,8 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
                 // "Leo Burnett" after "Leo Burnett Company", "Mr. Caprio"
                 // after "James J. Caprio": an entity already named.
                 let mut named = index.org_prefixed(&entities, &words);
+                // "Tyson Food" names "Tyson Foods".
+                named.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten().filter(|&&e| entities[e].kind == Kind::Organization));
                 if words.len() == 1 {
                     named.extend(index.person_ending(&entities, &words));
                 }
@@ -569,7 +612,7 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         let existing = rule_id
             .as_ref()
             .and_then(|id| index.by_rule_id.get(id).copied())
-            .or_else(|| index.by_key.get(&k).and_then(|v| v.first().copied()))
+            .or_else(|| index.by_key.get(&k).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind)))
             .or_else(|| if kind == Kind::Person { same_person() } else { None });
         let e = match existing {
             Some(i) => i,
@@ -706,7 +749,42 @@ fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<S
         let digits = a.chars().take_while(char::is_ascii_digit).count();
         (2..=3).contains(&digits) && a[digits..].starts_with(',')
     };
-    (said_before || said_after || age).then_some(c.span)
+    (said_before || said_after || age || role_apposition(after)).then_some(c.span)
+}
+
+/// Nouns of a person's role: ", a former officer of", ", the company's
+/// founder".
+const ROLES: [&str; 30] = [
+    "officer", "executive", "employee", "director", "president", "founder", "co-founder", "partner", "attorney",
+    "lawyer", "consultant", "trader", "broker", "manager", "owner", "resident", "citizen", "member", "analyst",
+    "accountant", "engineer", "principal", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson",
+    "salesman", "investor", "adviser",
+];
+
+/// True when the text after a name is an apposition naming a person's role:
+/// ", a former officer and board member of IHMS".
+fn role_apposition(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(", ") else { return false };
+    let mut words = rest.split_whitespace();
+    if !matches!(words.next(), Some("a" | "an" | "the" | "its" | "his" | "her" | "their")) {
+        return false;
+    }
+    words.take(4).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()).any(|w| ROLES.contains(&w.as_str()))
+}
+
+/// A name without a nickname in quotes: `Chang Suk "C.S." Chung` ->
+/// `Chang Suk Chung`.
+fn without_nickname(name: &str) -> String {
+    let mut out = String::new();
+    let mut in_quote = false;
+    for c in name.chars() {
+        match c {
+            '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}' => in_quote = !in_quote,
+            _ if !in_quote => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Orders entities by first mention, names each by its fullest mention and
@@ -721,8 +799,12 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
             // capitalized mention; a known organization's canonical name only
             // when the article names it in lower case alone.
             let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
-            let forms: Vec<&str> =
-                e.mentions.iter().map(|m| doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')).collect();
+            let forms: Vec<String> = e
+                .mentions
+                .iter()
+                .map(|m| without_nickname(doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')))
+                .collect();
+            let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
             let longest = forms
                 .iter()
                 .filter(proper)
@@ -738,8 +820,17 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
         .filter(|p| !p.mentions.is_empty())
         .collect();
     list.sort_by_key(|p| p.mentions[0].span.start);
-    let mut mentions: Vec<(Span, usize)> =
-        list.iter().enumerate().flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.span, i))).collect();
+    // Mentions in parentheses ("(Reuters)", "(AWS)") are asides: they name
+    // no speaker and no side of an action, so the index leaves them out.
+    let aside = |s: Span| {
+        doc.text.get(..s.start).is_some_and(|t| t.ends_with('(')) && doc.text.get(s.end..).is_some_and(|t| t.starts_with(')'))
+    };
+    let mut mentions: Vec<(Span, usize)> = list
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.span, i)))
+        .filter(|(s, _)| !aside(*s))
+        .collect();
     mentions.sort();
     Parties { list, mentions }
 }

@@ -15,7 +15,7 @@
 //! with no verb near it continues the previous speaker.
 
 use crate::document::Document;
-use crate::rules::Label;
+use crate::rules::{Label, RuleSet};
 use crate::span::{Span, SpanSet};
 
 use super::parties::{Kind, Parties};
@@ -36,7 +36,13 @@ pub struct Quote {
 /// Finds the quotes and attributes them. `document_author` is the party a
 /// document without a named author ("the complaint says") speaks for: the
 /// plaintiff of the first action the article reports.
-pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, document_author: Option<usize>) -> Vec<Quote> {
+pub fn resolve(
+    doc: &Document<'_>,
+    rules: &RuleSet,
+    selected: &Selected,
+    parties: &Parties,
+    document_author: Option<usize>,
+) -> Vec<Quote> {
     // "according to" attributes a whole sentence, not a quoted phrase in it.
     let speech = SpanSet::new(
         selected.of(Label::Speech).iter().map(|m| m.span).filter(|s| !doc.str(*s).eq_ignore_ascii_case("according to")),
@@ -49,7 +55,7 @@ pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, docum
     };
     let people = outside(Kind::Person);
     let organizations = outside(Kind::Organization);
-    let ctx = Context { doc, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
+    let ctx = Context { doc, rules, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
     let mut quotes: Vec<Quote> = Vec::new();
     // The last speaker found, and the paragraph of its quote.
     let mut previous: Option<(Found, usize)> = None;
@@ -62,7 +68,7 @@ pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, docum
                 // No verb near: the previous speaker goes on, within the
                 // paragraph or into the next.
                 Some((f, para)) if paragraph <= para + 1 => f.clone(),
-                _ => (None, None, None),
+                _ => ctx.preceding_subject(span, previous_party).unwrap_or((None, None, None)),
             },
         };
         let (_, speaker, mention) = found.clone();
@@ -74,6 +80,7 @@ pub fn resolve(doc: &Document<'_>, selected: &Selected, parties: &Parties, docum
 
 struct Context<'a, 't> {
     doc: &'a Document<'t>,
+    rules: &'a RuleSet,
     selected: &'a Selected,
     parties: &'a Parties,
     /// The quotes with their marks.
@@ -90,6 +97,23 @@ const ORG_NOUNS: [&str; 14] = [
     "company", "firm", "bank", "agency", "regulator", "department", "commission", "government", "group", "spokesperson",
     "spokeswoman", "spokesman", "carrier", "retailer",
 ];
+
+/// Nouns that describe an unnamed person speaking.
+const PEOPLE_NOUNS: [&str; 22] = [
+    "person", "people", "source", "sources", "official", "officials", "executive", "executives", "lawyer", "lawyers",
+    "spokesperson", "spokesman", "spokeswoman", "analyst", "analysts", "banker", "bankers", "investor", "investors",
+    "employee", "employees", "adviser",
+];
+
+/// How unnamed sources are described: "a person familiar with the matter".
+const SOURCES: [&str; 8] =
+    ["a person ", "people familiar", "people close", "a source ", "sources ", "an official ", "officials ", "a spokesperson "];
+
+/// The matches of a label that lie inside `region`, whole (lists are sorted).
+fn in_region_matches(list: &[crate::rules::Match], region: Span) -> impl Iterator<Item = &crate::rules::Match> {
+    let i = list.partition_point(|m| m.span.start < region.start);
+    list[i..].iter().take_while(move |m| m.span.start < region.end).filter(move |m| m.span.end <= region.end)
+}
 
 /// The matches of a label that lie inside `region` (lists are sorted).
 fn in_region<'m>(list: &'m [crate::rules::Match], region: Span) -> impl Iterator<Item = Span> + 'm {
@@ -121,46 +145,54 @@ impl Context<'_, '_> {
         let verbs = |region: Span| -> Vec<Span> {
             in_region(self.selected.of(Label::Speech), region).filter(|s| self.outside_quotes(*s)).collect()
         };
-        // After the quote: `," said X` or `," X said`.
+        // After the quote: `," X said` or `," said X`.
         if let Some(verb) = verbs(right).first().copied() {
-            let after = Span::new(verb.end, right.end);
             let before = Span::new(right.start, verb.start);
-            if let Some(found) = self.speaker_in(before, true, previous).or_else(|| self.speaker_in(after, false, previous)) {
-                return Some(found);
-            }
-            if let Some(phrase) = self.unnamed_source(before) {
-                return Some((None, Some(doc.str(phrase).to_string()), Some(phrase)));
+            let after = Span::new(verb.end, right.end);
+            let found = self.candidates(before, previous).pop().map(|(_, f)| f).or_else(|| self.object(after, previous));
+            if found.is_some() {
+                return found;
             }
         }
         // Before the quote: `X said: "..."`, `according to X, "..."`.
         if let Some(verb) = verbs(left).last().copied() {
-            let verb_text = doc.str(verb).to_ascii_lowercase();
-            if verb_text == "according to"
-                && let Some(found) = self.speaker_in(Span::new(verb.end, left.end), false, previous) {
-                    return Some(found);
-                }
-            let subject = Span::new(left.start, verb.start);
-            return self
-                .speaker_in(subject, false, previous)
-                .or_else(|| self.speaker_in(Span::new(verb.end, left.end), false, previous))
-                .or_else(|| self.unnamed_source(subject).map(|p| (None, Some(doc.str(p).to_string()), Some(p))));
+            let after = Span::new(verb.end, left.end);
+            if doc.str(verb).eq_ignore_ascii_case("according to")
+                && let Some(found) = self.object(after, previous)
+            {
+                return Some(found);
+            }
+            return self.subject(Span::new(left.start, verb.start), previous).or_else(|| self.object(after, previous));
         }
-        // A quote that opens its paragraph after "X said:" ends the one before.
+        // No verb near: a quote that opens its paragraph after "X said:".
         let i = doc.sentence_of(span.start.saturating_sub(1));
         let before = i.checked_sub(1).and_then(|j| doc.sentences.get(j)).filter(|s| doc.str(**s).ends_with(':'))?;
         let lead = Span::new(doc.around(Span::new(before.end, before.end), *before, 400).start, before.end);
         let verb = verbs(lead).last().copied()?;
-        self.speaker_in(Span::new(lead.start, verb.start), false, previous)
-            .or_else(|| self.speaker_in(Span::new(verb.end, lead.end), false, previous))
+        self.subject(Span::new(lead.start, verb.start), previous).or_else(|| self.object(Span::new(verb.end, lead.end), previous))
     }
 
-    /// The first (or, with `last`, the latest) speaker named in `region`:
-    /// a party, a document or a pronoun.
-    fn speaker_in(&self, region: Span, last: bool, previous: Option<usize>) -> Option<Found> {
+    /// For a quote no verb attributes and no earlier quote continues: the
+    /// party the sentence before it, in its paragraph, is about ("Whitfield
+    /// was also critical of both sides. \"...\"").
+    fn preceding_subject(&self, span: Span, previous: Option<usize>) -> Option<Found> {
+        let doc = self.doc;
+        let i = doc.sentence_of(span.start.saturating_sub(1));
+        let before = i.checked_sub(1).and_then(|j| doc.sentences.get(j))?;
+        if doc.paragraph_of(before.start) != doc.paragraph_of(span.start) {
+            return None;
+        }
+        let lead = Span::new(doc.around(Span::new(before.end, before.end), *before, 400).start, before.end);
+        self.candidates(lead, previous).into_iter().map(|(_, f)| f).find(|f| f.0.is_some())
+    }
+
+    /// Everyone a region names who could speak, in text order: parties
+    /// (possessors only when no one else is named: "Whitlock's lawyer,
+    /// Samuel Ortega"), documents, pronouns and referring nouns ("the
+    /// company", "the judge", "the person"), and unnamed sources.
+    fn candidates(&self, region: Span, previous: Option<usize>) -> Vec<(Span, Found)> {
         let doc = self.doc;
         let mut items: Vec<(Span, Found)> = Vec::new();
-        // "Whitlock's lawyer, Samuel Ortega, said": a possessor is not the
-        // speaker when someone else is named.
         let possessive = |s: Span| doc.text.get(s.end..).is_some_and(|t| t.starts_with("'s") || t.starts_with("\u{2019}s"));
         let mut possessors = Vec::new();
         for (s, p) in self.parties.within(region) {
@@ -168,9 +200,10 @@ impl Context<'_, '_> {
                 if possessive(s) { &mut possessors } else { &mut items }.push((s, self.party(p, s)));
             }
         }
-        for span in in_region(self.selected.of(Label::Document), region) {
-            if self.outside_quotes(span) {
-                items.push((span, self.document(span)));
+        for m in in_region_matches(self.selected.of(Label::Document), region) {
+            if self.outside_quotes(m.span) {
+                let author = self.rules_author(m.rule);
+                items.push((m.span, self.document(m.span, author, previous)));
             }
         }
         let first = doc.token_at(region.start);
@@ -178,41 +211,85 @@ impl Context<'_, '_> {
         for (i, t) in tokens.iter().enumerate().take_while(|(_, t)| t.span.end <= region.end) {
             let word = doc.str(t.span);
             let next = tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
-            let referent = match (word, next.as_deref()) {
-                ("he" | "He" | "she" | "She", _) => Some((Kind::Person, None)),
-                ("it" | "It", _) => Some((Kind::Organization, previous)),
+            let found = match (word, next.as_deref()) {
+                ("he" | "He" | "she" | "She", _) => self.pronoun(t.span, Kind::Person, None),
+                ("it" | "It", _) => self.pronoun(t.span, Kind::Organization, previous),
+                ("the" | "The", Some("judge" | "justice")) => self.pronoun(t.span, Kind::Person, None),
                 // "the company said", "the agency said", "the spokesperson said"
-                ("the" | "The", Some(noun)) if ORG_NOUNS.contains(&noun) => Some((Kind::Organization, None)),
+                ("the" | "The", Some(noun)) if ORG_NOUNS.contains(&noun) => self.pronoun(t.span, Kind::Organization, None),
+                // "the person said": the unnamed source named before.
+                ("the" | "The", Some("person" | "people" | "source" | "sources" | "official" | "officials")) => {
+                    self.earlier_source(t.span.start)
+                }
                 _ => None,
             };
-            if let Some((kind, previous)) = referent
-                && let Some(found) = self.pronoun(t.span, kind, previous) {
-                    items.push((t.span, found));
-                }
+            items.extend(found.map(|f| (t.span, f)));
+        }
+        if items.is_empty()
+            && let Some(phrase) = self.unnamed_source(region)
+        {
+            items.push((phrase, (None, Some(doc.str(phrase).to_string()), Some(phrase))));
         }
         if items.is_empty() {
             items = possessors;
         }
         items.sort_by_key(|(s, _)| s.start);
-        if last {
-            return items.pop().map(|(_, f)| f);
-        }
-        // "said IRS Commissioner Doug Shulman": the person, not the agency
-        // that titles them.
-        let is_person = |f: &Found| f.0.and_then(|p| self.parties.list.get(p)).is_some_and(|p| p.kind == Kind::Person);
-        let near = region.start + 80;
-        let person = items.iter().position(|(s, f)| s.start < near && is_person(f));
-        match person {
+        items
+    }
+
+    /// The speaker named after a verb or "according to": a person named
+    /// right there ("said IRS Commissioner Doug Shulman": the person, not the
+    /// agency that titles them), else the first one named.
+    fn object(&self, region: Span, previous: Option<usize>) -> Option<Found> {
+        let mut items = self.candidates(region, previous);
+        let doc = self.doc;
+        let close_person = items.iter().position(|(s, f)| {
+            s.start < region.start + 80 && self.is_person(f) && !doc.str(Span::new(region.start, s.start)).contains(',')
+        });
+        match close_person {
             Some(i) => Some(items.swap_remove(i).1),
             None => items.into_iter().next().map(|(_, f)| f),
         }
     }
 
-    /// A document speaks for the party after "filed by", else its author.
-    fn document(&self, span: Span) -> Found {
+    /// The speaker named before a verb: the subject's last clause when it
+    /// names one ("Its owners held talks, a person close to the company
+    /// said"; "A lawyer for O'Brien, Vincent Albano, said"), else the
+    /// subject's last person, else who it names first.
+    fn subject(&self, region: Span, previous: Option<usize>) -> Option<Found> {
+        let doc = self.doc;
+        let text = doc.str(region).trim_end_matches(|c: char| c == ',' || c.is_whitespace());
+        let clause_start = text.rfind([',', ';']).map_or(region.start, |i| region.start + i + 1);
+        let clause = Span::new(clause_start, region.start + text.len());
+        for part in [clause, region] {
+            let items = self.candidates(part, previous);
+            if let Some(i) = items.iter().rposition(|(_, f)| self.is_person(f)) {
+                return items.into_iter().nth(i).map(|(_, f)| f);
+            }
+            if let Some((_, f)) = items.into_iter().next() {
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    fn is_person(&self, f: &Found) -> bool {
+        f.0.and_then(|p| self.parties.list.get(p)).is_some_and(|p| p.kind == Kind::Person)
+    }
+
+    /// What a document rule says of its author: `plaintiff` (a filing),
+    /// `previous` (a statement), `self` (a ruling speaks as itself).
+    fn rules_author(&self, rule: usize) -> Option<String> {
+        self.rules.rules.get(rule).and_then(|r| r.attr("author")).map(String::from)
+    }
+
+    /// A document speaks for the party after "filed by"; else a filing for
+    /// the article's first plaintiff, a statement for the previous speaker,
+    /// a ruling as itself.
+    fn document(&self, span: Span, author: Option<String>, previous: Option<usize>) -> Found {
         let doc = self.doc;
         let sentence = doc.sentences.get(doc.sentence_of(span.start)).copied().unwrap_or(span);
-        let rest = doc.text.get(span.end..sentence.end).unwrap_or("");
+        let rest = doc.text.get(span.end..sentence.end.min(span.end + 40)).unwrap_or("");
         for by in [" filed by ", " brought by ", " by "] {
             if rest.starts_with(by) {
                 let after = Span::new(span.end + by.len(), sentence.end);
@@ -221,10 +298,31 @@ impl Context<'_, '_> {
                 }
             }
         }
-        match self.document_author {
+        let party = match author.as_deref() {
+            Some("plaintiff") => self.document_author,
+            Some("previous") => previous,
+            _ => None,
+        };
+        match party {
             Some(p) => (Some(p), self.parties.list.get(p).map(|x| x.name.clone()), Some(span)),
             None => (None, Some(doc.str(span).to_string()), Some(span)),
         }
+    }
+
+    /// The latest unnamed source described before `at` ("according to a
+    /// person familiar with the matter"), for "the person said".
+    fn earlier_source(&self, at: usize) -> Option<Found> {
+        let doc = self.doc;
+        let window = doc.around(Span::new(at, at), Span::new(0, at), 800);
+        let text = doc.str(window);
+        let lower = text.to_lowercase();
+        let found = SOURCES.iter().filter_map(|w| lower.rfind(w)).max()?;
+        let phrase_start = window.start + found;
+        let rest = &text[found..];
+        let end = rest.find([',', '.', ';']).unwrap_or(rest.len());
+        let end = rest[..end].find(" who ").unwrap_or(end);
+        let span = Span::new(phrase_start, phrase_start + rest[..end].trim_end().len());
+        Some((None, Some(doc.str(span).to_string()), Some(span)))
     }
 
     /// "he said": the latest person named before; "it added": the previous
@@ -248,7 +346,9 @@ impl Context<'_, '_> {
         let phrase = trimmed.trim_end();
         let lower = phrase.to_lowercase();
         let opens = ["a ", "an ", "one ", "two ", "people ", "sources ", "officials "].iter().any(|a| lower.starts_with(a));
-        (opens && phrase.split_whitespace().count() <= 8).then(|| Span::new(start, start + phrase.len()))
+        // Someone, not something: "a person familiar with", not "a court transcript".
+        let someone = lower.split_whitespace().take(3).any(|w| PEOPLE_NOUNS.contains(&w));
+        (opens && someone && phrase.split_whitespace().count() <= 8).then(|| Span::new(start, start + phrase.len()))
     }
 }
 
