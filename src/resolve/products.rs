@@ -1,7 +1,13 @@
-//! Products: known products from `rules/products.jsonl`, and unknown ones
-//! written as a known company followed by a proper name that is not a
-//! corporate word ("Nokia CloudBand", "Amazon Prime Video"). Mentions whose
-//! words end another's ("Prime Video") join it.
+//! Products: known products from `rules/products.jsonl` (with the model
+//! words after them: "iPhone 15 Pro Max"), and unknown ones written as
+//! - a known company followed by a proper name that is not a corporate word
+//!   ("Nokia CloudBand", "Amazon Prime Video");
+//! - a proper name before a product noun after "its" or a company's
+//!   possessive ("its TapLedger app", "Lumen's FlowGuard valves");
+//! - a proper name with a trademark sign ("Roundup®", "Sentinel(TM)").
+//!
+//! The owner is the rule's, the company in the name, or the possessor.
+//! Mentions whose words end another's ("Prime Video") join it.
 
 use std::collections::HashMap;
 
@@ -20,6 +26,111 @@ pub struct Product {
     pub owner: Option<String>,
     /// Its mentions, in text order.
     pub mentions: Vec<Mention>,
+}
+
+/// Words that name a model of a product: "iPhone 15 Pro Max", "737 MAX 9".
+const MODEL_WORDS: [&str; 20] = [
+    "Pro", "Max", "MAX", "Ultra", "Plus", "Mini", "mini", "Air", "Lite", "SE", "XL", "X", "Fold", "Flip", "Note",
+    "Neo", "neo", "GT", "S", "Series",
+];
+
+/// A product span extended over the model words and numbers after it
+/// ("Galaxy" + " S24 Ultra"), never into a date.
+fn with_model(doc: &Document<'_>, span: Span, blocked: &SpanSet) -> Span {
+    let mut end = span.end;
+    let mut i = doc.token_at(span.end);
+    while let Some(t) = doc.tokens.get(i) {
+        let word = doc.str(t.span);
+        let alnum = word.chars().any(|c| c.is_ascii_digit()) && word.chars().all(|c| c.is_ascii_alphanumeric()) && word.len() <= 6;
+        let year = word.len() == 4 && (word.starts_with("19") || word.starts_with("20"));
+        let model = (alnum && !year) || MODEL_WORDS.contains(&word);
+        if t.span.start != end + 1 || !model || blocked.overlaps(t.span) {
+            break;
+        }
+        end = t.span.end;
+        i += 1;
+    }
+    Span::new(span.start, end)
+}
+
+/// Who a product name is marked as belonging to: `Some(Some(company))`
+/// after a possessive ("Amazon's Prime Video") or after "its" with a known
+/// company earlier in the sentence, `Some(None)` after "its" alone, `None`
+/// when nothing marks it as anyone's.
+fn possessor(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, start: usize) -> Option<Option<String>> {
+    let i = doc.token_at(start);
+    let prev = i.checked_sub(1).and_then(|j| doc.tokens.get(j))?;
+    let orgs = selected.of(Label::Org);
+    let org_name = |m: &crate::rules::Match| rules.rules[m.rule].name.clone().unwrap_or_else(|| doc.str(m.span).to_string());
+    let before = orgs.partition_point(|m| m.span.end <= prev.span.start);
+    let last_org = before.checked_sub(1).and_then(|j| orgs.get(j));
+    match doc.str(prev.span) {
+        "'s" | "\u{2019}s" => {
+            let owner = i.checked_sub(2).and_then(|j| doc.tokens.get(j)).filter(|t| t.shape.is_capitalized())?;
+            let known = last_org.filter(|m| m.span.end == prev.span.start).map(org_name);
+            Some(Some(known.unwrap_or_else(|| doc.str(owner.span).to_string())))
+        }
+        "its" | "Its" => {
+            let sentence = doc.sentences.get(prev.sentence)?;
+            Some(last_org.filter(|m| m.span.start >= sentence.start).map(org_name))
+        }
+        _ => None,
+    }
+}
+
+/// Proper names right before a product noun, after "its" or a company's
+/// possessive: "its [[TapLedger]] app", "Lumen's [[FlowGuard]] valves".
+fn before_product_nouns(
+    doc: &Document<'_>,
+    rules: &RuleSet,
+    selected: &Selected,
+    stops: &SpanSet,
+) -> Vec<(Span, Option<usize>, Option<String>)> {
+    let mut out = Vec::new();
+    for noun in selected.of(Label::ProductNoun) {
+        let i = doc.token_at(noun.span.start);
+        let mut start = None;
+        let mut j = i;
+        while let Some(t) = j.checked_sub(1).and_then(|k| doc.tokens.get(k)) {
+            let capitalized = matches!(t.shape, Shape::Title | Shape::Upper) || doc.str(t.span).chars().next().is_some_and(|c| c.is_lowercase()) && doc.str(t.span).chars().skip(1).any(char::is_uppercase);
+            if !capitalized || stops.overlaps(t.span) || i - j >= 4 {
+                break;
+            }
+            start = Some(t.span.start);
+            j -= 1;
+        }
+        let Some(start) = start else { continue };
+        if let Some(owner) = possessor(doc, rules, selected, start) {
+            let end = doc.tokens.get(i - 1).map_or(start, |t| t.span.end);
+            out.push((Span::new(start, end), None, owner));
+        }
+    }
+    out
+}
+
+/// Proper names marked as trademarks: "Roundup®", "Sentinel IV(TM)".
+fn trademarked(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, stops: &SpanSet) -> Vec<(Span, Option<usize>, Option<String>)> {
+    let mut out = Vec::new();
+    for (at, mark) in doc.text.match_indices(['®', '™']).map(|(i, m)| (i, m.len())).chain(
+        ["(R)", "(TM)"].iter().flat_map(|m| doc.text.match_indices(m).map(|(i, _)| (i, m.len()))),
+    ) {
+        let _ = mark;
+        let i = doc.token_at(at);
+        let mut start = None;
+        let mut j = i;
+        while let Some(t) = j.checked_sub(1).and_then(|k| doc.tokens.get(k)) {
+            let adjacent = start.is_none() && t.span.end == at || start.is_some_and(|s| t.span.end + 1 == s);
+            if !adjacent || !t.shape.is_capitalized() && t.shape != Shape::Number || stops.overlaps(t.span) || i - j >= 4 {
+                break;
+            }
+            start = Some(t.span.start);
+            j -= 1;
+        }
+        if let Some(start) = start {
+            out.push((Span::new(start, at), None, possessor(doc, rules, selected, start).flatten()));
+        }
+    }
+    out
 }
 
 /// The text and each of its word-final parts: "Amazon Prime Video",
@@ -44,12 +155,13 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         }
         false
     };
+    let blocked_set = SpanSet::new(blocked.iter().copied());
     for m in selected.of(Label::Product) {
         if runs_into_company(m.span.end) {
             continue;
         }
         let owner = rules.rules[m.rule].attr("owner").map(String::from);
-        found.push((m.span, Some(m.rule), owner));
+        found.push((with_model(doc, m.span, &blocked_set), Some(m.rule), owner));
     }
     let stops = SpanSet::new(
         [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org]
@@ -57,6 +169,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
             .chain(blocked.iter().copied()),
     );
+    found.extend(before_product_nouns(doc, rules, selected, &stops));
+    found.extend(trademarked(doc, rules, selected, &stops));
     for m in selected.of(Label::Org) {
         // Only companies make products; agencies and universities do not.
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
@@ -84,7 +198,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
         });
         if let Some(end) = end.filter(|_| !continues) {
-            found.push((Span::new(m.span.start, end), None, Some(owner)));
+            found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
         }
     }
     found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));

@@ -30,6 +30,8 @@ pub enum Label {
     Date,
     /// A named product.
     Product,
+    /// A noun that names a kind of product after its name ("app", "drug").
+    ProductNoun,
     /// A phrase reporting a legal action.
     CaseTrigger,
     /// A verb or phrase attributing a quote.
