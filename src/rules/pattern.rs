@@ -184,9 +184,8 @@ impl TokenPattern {
     }
 
     fn accepts(&self, spec: &Spec, word: &str, shape: Shape) -> bool {
-        let lower = word.to_lowercase();
         let ok = spec.orth.as_ref().is_none_or(|t| t.test(word))
-            && spec.lower.as_ref().is_none_or(|t| t.test(&lower))
+            && spec.lower.as_ref().is_none_or(|t| t.test(&word.to_lowercase()))
             && spec.flags.iter().all(|(f, want)| f(word, shape) == *want);
         if spec.op == Op::Not { !ok } else { ok }
     }
@@ -196,6 +195,11 @@ impl TokenPattern {
         let mut out = Vec::new();
         let tokens = &doc.tokens;
         for start in 0..tokens.len() {
+            // The first spec is never optional (`compile` checks), so most
+            // tokens are rejected before any state is built.
+            if !self.accepts(&self.specs[0], doc.str(tokens[start].span), tokens[start].shape) {
+                continue;
+            }
             let sentence = tokens[start].sentence;
             // Reachable (spec, token) states, walked forward token by token.
             let mut states: BTreeSet<usize> = BTreeSet::from([0]);
