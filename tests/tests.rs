@@ -12,3 +12,5 @@ mod eval;
 mod rules;
 // No input panics, hangs or loses an article.
 mod robustness;
+// Properties over random and mutated articles (proptest).
+mod properties;

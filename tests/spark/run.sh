@@ -112,12 +112,12 @@ t=$SECONDS
 mkdir -p "$work/spark-local"
 export SPARK_LOCAL_IP=127.0.0.1
 export PYSPARK_PYTHON=$venv/bin/python PYSPARK_DRIVER_PYTHON=$venv/bin/python
-if ! (cd "$work" && "$venv/bin/spark-submit" \
+# Loopback only; no UI; temporary files under $work.
+spark_conf=(--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1
+            --conf spark.ui.enabled=false --conf spark.local.dir="$work/spark-local"
+            --driver-java-options "-Djava.io.tmpdir=$work/spark-local")
+if ! (cd "$work" && "$venv/bin/spark-submit" "${spark_conf[@]}" \
         --master 'local[2]' \
-        --conf spark.driver.host=127.0.0.1 \
-        --conf spark.driver.bindAddress=127.0.0.1 \
-        --conf spark.ui.enabled=false \
-        --conf spark.local.dir="$work/spark-local" \
         --files "$work/gazette" \
         --archives "$work/rules.zip#rules" \
         "$root/examples/spark/gazette_spark.py" \
@@ -154,11 +154,23 @@ say "single: $n_single lines; spark: $(wc -l < "$work/spark.jsonl") lines ($n_er
 (( n_errors == n_bad )) || die "spark wrote $n_errors error records, expected $n_bad"
 (( n_custom > 0 )) || die "the custom rules found nothing: were they loaded?"
 
-if ! cmp "$work/single.sorted.jsonl" "$work/spark.sorted.jsonl"; then
+if ! cmp "$work/single.sorted.jsonl" "$work/spark.sorted.jsonl" >&2; then
   diff <(cut -c1-200 "$work/single.sorted.jsonl") <(cut -c1-200 "$work/spark.sorted.jsonl") | head -n 20 >&2 || true
   die "Spark's records differ from one gazette process's"
 fi
 say "identical: $n_single records (sorted by id), $n_errors of them error records:"
 cat "$work/out/errors"/part-* >&2
+
+# The Parquet copy: the same values (nothing lost to the job's schema).
+say "spark-submit tests/spark/check_parquet.py"
+t=$SECONDS
+if ! (cd "$work" && "$venv/bin/spark-submit" "${spark_conf[@]}" --master 'local[2]' \
+        "$here/check_parquet.py" "$work/out/records.parquet" "$work/out/records") \
+        > "$work/parquet.out" 2> "$work/parquet.log"; then
+  cat "$work/parquet.out" >&2
+  grep '^parquet:' "$work/parquet.log" >&2 || tail -n 20 "$work/parquet.log" >&2
+  die "the Parquet records differ from the JSON Lines ones"
+fi
+say "$(cat "$work/parquet.out") ($((SECONDS - t)) s)"
 say "total $((SECONDS - t0)) s"
 passed=1
