@@ -48,7 +48,7 @@ fn eval_equals_score_py_on_the_corpus() {
         eprintln!("skipped: ../shared is not present");
         return;
     }
-    for set in ["seed", "litigation", "enforcement"] {
+    for set in ["seed", "litigation", "enforcement", "quotes", "products"] {
         let dir = root().join("corpus").join(set);
         compare(dir.join("gold.jsonl").to_str().unwrap(), dir.join("input.jsonl").to_str().unwrap());
     }
