@@ -108,6 +108,44 @@ fn before_product_nouns(
     out
 }
 
+/// Proper names listed after "such as" or "including" with a product
+/// already found: "devices such as the Pixel 8, Nest Hub and Fitbit Charge
+/// 6" makes all three products.
+fn listed_with_products(
+    doc: &Document<'_>,
+    found: &[(Span, Option<usize>, Option<String>)],
+    stops: &SpanSet,
+) -> Vec<(Span, Option<usize>, Option<String>)> {
+    let known = SpanSet::new(found.iter().map(|(s, _, _)| *s));
+    let mut out = Vec::new();
+    for (at, cue) in ["such as ", "including "].iter().flat_map(|c| doc.text.match_indices(c)) {
+        let mut i = doc.token_at(at + cue.len());
+        let mut items: Vec<Span> = Vec::new();
+        let mut current: Option<Span> = None;
+        while let Some(t) = doc.tokens.get(i) {
+            let word = doc.str(t.span);
+            let part_of_name = t.shape.is_capitalized()
+                || current.is_some() && (t.shape == Shape::Number || word.chars().any(|c| c.is_ascii_digit()));
+            if part_of_name && !(stops.overlaps(t.span) && !known.overlaps(t.span)) {
+                current = Some(current.map_or(t.span, |c| Span::new(c.start, t.span.end)));
+            } else if matches!(word, "," | "and" | "or" | "the") {
+                items.extend(current.take());
+            } else {
+                break;
+            }
+            i += 1;
+            if items.len() > 8 {
+                break;
+            }
+        }
+        items.extend(current.take());
+        if items.len() >= 2 && items.iter().any(|s| known.overlaps(*s)) {
+            out.extend(items.into_iter().filter(|s| !known.overlaps(*s)).map(|s| (s, None, None)));
+        }
+    }
+    out
+}
+
 /// Proper names marked as trademarks: "Roundup®", "Sentinel IV(TM)".
 fn trademarked(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, stops: &SpanSet) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
@@ -201,6 +239,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
         }
     }
+    found.extend(listed_with_products(doc, &found, &stops));
     found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut products: Vec<Product> = Vec::new();
     // Mention texts and all their word-final parts ("Prime Video" of
