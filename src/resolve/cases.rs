@@ -97,7 +97,18 @@ pub fn resolve(
         let (plaintiffs, defendants) = match frame {
             "active" => {
                 let Some((_, p)) = nearest_left() else { continue };
-                (vec![p], list_after(doc, parties, right, 160))
+                let mut defendants = list_after(doc, parties, right, 160);
+                // "Dexcom countersued in the same court": a counter-action
+                // with no object is against who sued the party.
+                if defendants.is_empty() && doc.str(m.span).to_ascii_lowercase().contains("counter") {
+                    defendants = frames
+                        .iter()
+                        .rev()
+                        .find(|f| f.defendants.contains(&p))
+                        .map(|f| f.plaintiffs.clone())
+                        .unwrap_or_default();
+                }
+                (vec![p], defendants)
             }
             "passive" => {
                 let plaintiffs = list_after(doc, parties, right, 60);
