@@ -246,6 +246,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     // "Amazon Prime Video"), to join a mention to its product in O(words).
     let mut by_text: HashMap<String, usize> = HashMap::new();
     let mut by_tail: HashMap<String, usize> = HashMap::new();
+    let mut by_rule: HashMap<String, usize> = HashMap::new();
     let mut last_end = 0;
     for (span, rule, owner) in found {
         if span.start < last_end {
@@ -254,7 +255,15 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         last_end = span.end;
         let text = doc.str(span).to_string();
         let mention = Mention { span, rule };
-        let joined = by_tail.get(&text).or_else(|| tails(&text).skip(1).find_map(|t| by_text.get(t))).copied();
+        // The same gazetteer line names one product ("PS5 Pro", "PlayStation
+        // 5 Pro"); else a mention joins one whose words it ends or starts.
+        let rule_id = rule.and_then(|r| rules.rules.get(r)).map(|r| r.id.clone());
+        let joined = rule_id
+            .as_ref()
+            .and_then(|id| by_rule.get(id))
+            .or_else(|| by_tail.get(&text))
+            .or_else(|| tails(&text).skip(1).find_map(|t| by_text.get(t)))
+            .copied();
         let p = match joined {
             Some(p) => {
                 let product = &mut products[p];
@@ -274,6 +283,9 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         };
         for t in tails(&text) {
             by_tail.entry(t.to_string()).or_insert(p);
+        }
+        if let Some(id) = rule_id {
+            by_rule.entry(id).or_insert(p);
         }
         by_text.entry(text).or_insert(p);
     }
