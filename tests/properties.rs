@@ -99,7 +99,7 @@ proptest! {
         }
         let path = dir.write("in.jsonl", &input);
         let run = |threads| {
-            let reader = Reader::new(&[path.clone()], gazette::input::StdinFormat::JsonLines, 1 << 20);
+            let reader = Reader::new(std::slice::from_ref(&path), gazette::input::StdinFormat::JsonLines, 1 << 20);
             let mut out = Vec::new();
             pipeline::run(extractor(), reader, threads, Format::default(), |line| {
                 out.push(line.to_string());

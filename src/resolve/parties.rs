@@ -60,12 +60,6 @@ pub struct Parties {
 }
 
 impl Parties {
-    /// The party mentioned at exactly `span`, or covering it.
-    pub fn at(&self, span: Span) -> Option<usize> {
-        let i = self.mentions.partition_point(|(s, _)| s.end <= span.start);
-        self.mentions.get(i).filter(|(s, _)| s.contains(span) || span.contains(*s)).map(|(_, p)| *p)
-    }
-
     /// The last party mention inside `range`.
     pub fn last_within(&self, range: Span) -> Option<(Span, usize)> {
         let i = self.mentions.partition_point(|(s, _)| s.start < range.end);

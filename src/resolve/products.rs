@@ -126,7 +126,8 @@ fn listed_with_products(
             let word = doc.str(t.span);
             let part_of_name = t.shape.is_capitalized()
                 || current.is_some() && (t.shape == Shape::Number || word.chars().any(|c| c.is_ascii_digit()));
-            if part_of_name && !(stops.overlaps(t.span) && !known.overlaps(t.span)) {
+            let free = !stops.overlaps(t.span) || known.overlaps(t.span);
+            if part_of_name && free {
                 current = Some(current.map_or(t.span, |c| Span::new(c.start, t.span.end)));
             } else if matches!(word, "," | "and" | "or" | "the") {
                 items.extend(current.take());
