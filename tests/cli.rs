@@ -179,3 +179,21 @@ fn cli_date_order_and_datelines_without_year() {
     let dmy = gazette(&["extract", "--format", "text", "--reference-date", "2024-09-15", "--date-order", "dmy"], text);
     assert_eq!(json_lines(&dmy)[0]["dates"][2]["value"], "2024-08-07");
 }
+
+/// The README's first command works: every corpus article gives a record.
+#[test]
+fn cli_readme_command_extracts_the_corpus() {
+    let mut inputs: Vec<String> = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path().join("input.jsonl")))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    inputs.sort();
+    let mut args = vec!["extract"];
+    args.extend(inputs.iter().map(String::as_str));
+    let out = gazette(&args, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = json_lines(&out);
+    assert!(records.len() >= 36 && records.iter().all(|r| r.get("error").is_none()));
+}
