@@ -274,6 +274,11 @@ fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize)
     let mut out: Vec<usize> = Vec::new();
     let mut last_end: Option<usize> = None;
     for (s, p) in parties.within(region) {
+        // "former Leo Burnett employees, Greg Hamilton and Michele Casey":
+        // a name used as a modifier is no side.
+        if last_end.is_none() && modifier(doc, s) {
+            continue;
+        }
         match last_end {
             None if s.start > region.start + reach => break,
             None => {}
@@ -286,6 +291,20 @@ fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize)
         last_end = Some(s.end);
     }
     out
+}
+
+/// Nouns after which a name only qualifies someone: "Leo Burnett
+/// employees", "Amazon shareholders".
+const MODIFIED: [&str; 16] = [
+    "employee", "employees", "executive", "executives", "shareholders", "investors", "customers", "officials",
+    "workers", "staff", "lawyer", "lawyers", "spokesperson", "spokesman", "spokeswoman", "subsidiary",
+];
+
+/// True when the mention at `s` modifies a noun of `MODIFIED`.
+fn modifier(doc: &Document<'_>, s: Span) -> bool {
+    let after = doc.text.get(s.end..).unwrap_or("");
+    let next = after.strip_prefix(' ').and_then(|t| t.split([' ', ',', '.', ';']).next()).unwrap_or("");
+    MODIFIED.contains(&next)
 }
 
 /// The party right before the trigger and those listed with it.
