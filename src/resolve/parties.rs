@@ -194,8 +194,8 @@ fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
 /// True when a suffix-like token ("SA", "AB") is really the start of more
 /// capitalized words, which makes it part of another name.
 fn suffix_is_word(doc: &Document<'_>, i: usize) -> bool {
-    doc.tokens.get(i + 1).is_some_and(|t| t.shape == Shape::Title && doc.str(t.span).len() > 1)
-        && doc.tokens.get(i).is_some_and(|t| t.shape != Shape::Upper)
+    let (Some(t), Some(next)) = (doc.tokens.get(i), doc.tokens.get(i + 1)) else { return false };
+    next.shape == Shape::Title && doc.str(next.span).len() > 1 && next.span.start == t.span.end + 1
 }
 
 /// Runs of capitalized tokens (with inner connectors) not covered by known
@@ -411,10 +411,12 @@ fn name_shaped(doc: &Document<'_>, idx: &[usize]) -> bool {
 }
 
 /// True for a run shaped like a person's name with a mark of one: a first
-/// name ("Raghav Sahgal"), a leading initial ("B. David Fraser") or a middle
-/// initial ("Lantson E. Eldred").
+/// name ("Raghav Sahgal"), a leading initial ("B. David Fraser"), a middle
+/// initial ("Lantson E. Eldred") or a nickname in quotes.
 fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
     let Some(words) = name_words(doc, idx).filter(|w| (2..=5).contains(&w.len())) else { return false };
+    // A nickname in quotes marks a person: Chieng-Hon "Frank" Lin.
+    let nickname = idx.iter().any(|&i| matches!(doc.str(doc.tokens[i].span), "\"" | "\u{201c}" | "\u{ab}"));
     let (first, last) = (words[0], words[words.len() - 1]);
     let given_first = exactly(&cues.given, first.span);
     let leading_initial = first.shape == Shape::Initial && words.len() >= 3;
@@ -422,7 +424,7 @@ fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
         && first.shape == Shape::Title
         && last.shape == Shape::Title
         && words[1..words.len() - 1].iter().any(|t| t.shape == Shape::Initial);
-    (given_first || leading_initial || middle_initial) && last.shape == Shape::Title
+    (given_first || leading_initial || middle_initial || nickname) && last.shape == Shape::Title
 }
 
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
@@ -579,7 +581,8 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
                 let mut named = index.org_prefixed(&entities, &words);
                 // "Tyson Food" names "Tyson Foods".
                 named.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten().filter(|&&e| entities[e].kind == Kind::Organization));
-                if words.len() == 1 {
+                // "Mr. Caprio", "Judge St. Eve": a surname of someone named.
+                if words.len() <= 2 {
                     named.extend(index.person_ending(&entities, &words));
                 }
                 if let Some(&i) = named.iter().max() {
@@ -640,7 +643,33 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             index.add(&mut entities, e, &key(text), text);
         }
     }
+    merge_aliases(doc, &mut entities);
     finish(doc, entities)
+}
+
+/// Words that join two names of one party (SPEC: one party with aliases).
+const ALIAS_LINKS: [&str; 7] =
+    ["f/k/a ", "a/k/a ", "d/b/a ", "formerly known as ", "also known as ", "doing business as ", "now known as "];
+
+/// Merges entities whose names are joined by "f/k/a", "doing business as"
+/// and the like ("Warner-Lambert Company doing business as Pfizer", "Eric
+/// Lovy (formerly known as Eric Beltran)") into the first.
+fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
+    let mut mentions: Vec<(Span, usize)> =
+        entities.iter().enumerate().flat_map(|(e, x)| x.mentions.iter().map(move |m| (m.span, e))).collect();
+    mentions.sort();
+    for pair in mentions.windows(2) {
+        let ((a, ea), (b, eb)) = (pair[0], pair[1]);
+        if ea == eb || entities[ea].kind != entities[eb].kind {
+            continue;
+        }
+        let gap = doc.text.get(a.end..b.start).unwrap_or("");
+        let gap = gap.trim_start_matches([',', ' ', '(']).to_lowercase();
+        if gap.len() <= 24 && ALIAS_LINKS.iter().any(|l| gap == *l || gap == format!("{l}the ")) {
+            let moved = std::mem::take(&mut entities[eb].mentions);
+            entities[ea].mentions.extend(moved);
+        }
+    }
 }
 
 /// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
