@@ -197,3 +197,17 @@ fn cli_readme_command_extracts_the_corpus() {
     let records = json_lines(&out);
     assert!(records.len() >= 36 && records.iter().all(|r| r.get("error").is_none()));
 }
+
+/// Hostile bytes end to end: a BOM before the first line, CRLF line ends,
+/// NUL bytes in a text, a lone surrogate escaped in JSON. Each line still
+/// gives exactly one output line, in order.
+#[test]
+fn cli_hostile_bytes_give_one_line_each() {
+    let input = b"\xef\xbb\xbf{\"id\": \"bom\", \"text\": \"Amazon sued Nokia.\"}\r\n{\"id\": \"nul\", \"text\": \"A\\u0000B \\\"quote\\u0000\\\" said Nokia.\"}\r\n{\"id\": \"lone\", \"text\": \"\\ud800 Nokia\"}\n";
+    let out = gazette(&["extract"], input);
+    let records = json_lines(&out);
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["bom", "nul", "<stdin>:3"]);
+    assert_eq!(records[0]["parties"][0]["name"], "Amazon");
+    assert_eq!(records[2]["error"]["kind"], "json");
+}
