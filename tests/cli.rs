@@ -211,3 +211,32 @@ fn cli_hostile_bytes_give_one_line_each() {
     assert_eq!(records[0]["parties"][0]["name"], "Amazon");
     assert_eq!(records[2]["error"]["kind"], "json");
 }
+
+/// spaCy EntityRuler files load unchanged through --rules.
+#[test]
+fn cli_rules_accept_spacy_entity_ruler_lines() {
+    let dir = Dir::new("spacy");
+    dir.write(
+        "patterns.jsonl",
+        "{\"label\": \"ORG\", \"pattern\": \"Zentrix Labs\", \"id\": \"Zentrix\"}\n{\"label\": \"ORG\", \"pattern\": \"ZLX\", \"id\": \"Zentrix\"}\n{\"label\": \"PERSON\", \"pattern\": [{\"LOWER\": \"ada\"}, {\"LOWER\": \"quill\"}]}\n{\"label\": \"PRODUCT\", \"pattern\": \"Nimbus Pad\"}\n",
+    );
+    let rules = dir.path.to_str().unwrap();
+    let text = b"Zentrix Labs sued Nokia over the Nimbus Pad. ZLX chief ada quill said so.";
+    let out = gazette(&["extract", "--format", "text", "--rules", rules], text);
+    let r = &json_lines(&out)[0];
+    let parties: Vec<(String, usize)> = r["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_string(), p["mentions"].as_array().unwrap().len()))
+        .collect();
+    assert!(parties.contains(&("Zentrix Labs".to_string(), 2)), "{parties:?}");
+    assert!(parties.iter().any(|(n, _)| n == "ada quill"), "{parties:?}");
+    assert_eq!(r["products"][0]["name"], "Nimbus Pad");
+    dir.write("bad.jsonl", "{\"label\": \"EVENT\", \"pattern\": \"Expo\"}\n{\"label\": \"ORG\", \"pattern\": [{\"POS\": \"PROPN\"}]}\n");
+    let check = gazette(&["rules", "check", rules], b"");
+    assert_eq!(check.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(err.contains("bad.jsonl:1: spaCy label `EVENT` has no gazette type"), "{err}");
+    assert!(err.contains("bad.jsonl:2: rule spacy.org.2: token pattern: unknown field `POS`"), "{err}");
+}

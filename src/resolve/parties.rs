@@ -149,6 +149,14 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false });
         }
     }
+    // Known people (spaCy PERSON patterns) are people whatever their shape.
+    for m in selected.of(Label::Person) {
+        if !covered(blocked, m.span) && !covered(&cues.known, m.span) {
+            cues.known.push(m.span);
+            candidates.push(Candidate { span: m.span, evidence: Evidence::Person, sentence_start: false, after_title: false });
+        }
+    }
+    cues.known.sort();
     cues.titles = spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&cues.known, *s)).collect();
     for chunk in chunks(doc, &cues, blocked) {
         candidates.extend(classify(doc, &cues, chunk));
@@ -610,6 +618,11 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             .as_ref()
             .and_then(|id| index.by_rule_id.get(id).copied())
             .or_else(|| index.by_key.get(&k).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind)))
+            // Lines naming one entity ("id" of spaCy lines, `name` of ours).
+            .or_else(|| {
+                let name = known.and_then(|r| rules.rules[r].name.as_deref()).map(key)?;
+                index.by_key.get(&name).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind))
+            })
             .or_else(|| if kind == Kind::Person { same_person() } else { None });
         let e = match existing {
             Some(i) => i,

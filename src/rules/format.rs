@@ -16,6 +16,8 @@ pub enum Label {
     OrgSuffix,
     /// A word that makes a capitalized name an organization.
     OrgHead,
+    /// A known person (from spaCy EntityRuler `PERSON` patterns).
+    Person,
     /// A title or role before a person's name.
     PersonTitle,
     /// A first name.

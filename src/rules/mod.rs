@@ -3,6 +3,7 @@
 //! raw matches in a text. The format is documented in `rules/README.md`.
 
 mod builtin;
+mod entity_ruler;
 pub mod example;
 pub mod format;
 pub mod pattern;
@@ -334,6 +335,15 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
     })?;
     let rule_id = value.get("id").and_then(|v| v.as_str()).map(String::from);
     let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
+    let spacy = entity_ruler::is_entity_ruler(&value);
+    let value = if spacy { entity_ruler::convert(value, origin.line).map_err(&fail)? } else { value };
+    let rule_id = value.get("id").and_then(|v| v.as_str()).map(String::from);
+    let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
+    // A token pattern's own error names the bad key ("unknown field `POS`"),
+    // which the untagged pattern type would hide.
+    if let Some(tokens @ serde_json::Value::Array(_)) = value.get("pattern") {
+        serde_json::from_value::<Vec<pattern::TokenSpec>>(tokens.clone()).map_err(|e| fail(format!("token pattern: {e}")))?;
+    }
     let raw: RawRule = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
     if raw.id.is_empty() || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
         return Err(fail(format!("id `{}` must be lower case [a-z0-9_.-]", raw.id)));
@@ -357,7 +367,8 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         }
     let tokens = match token_specs {
         Some(specs) => {
-            if raw.examples.is_empty() {
+            // spaCy's EntityRuler lines carry no examples; ours must.
+            if raw.examples.is_empty() && !spacy {
                 return Err(fail("a token pattern needs at least one example".into()));
             }
             Some(TokenPattern::compile(specs).map_err(fail)?)
