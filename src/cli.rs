@@ -4,12 +4,12 @@
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use gazette::eval;
 use gazette::extractor::{Extractor, Options};
 use gazette::input::{Reader, StdinFormat};
-use gazette::pipeline::{self, Format};
+use gazette::pipeline;
 use gazette::resolve::dates::Day;
 use gazette::rules::{example, RuleSet};
 
@@ -33,6 +33,13 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `gazette man > gazette.1`.
+    Man,
 }
 
 #[derive(Subcommand, Debug)]
@@ -74,10 +81,10 @@ enum DateOrder {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum InputFormat {
-    /// One JSON object per line ({"id", "text", "date"}).
+enum OutputFormat {
+    /// JSON Lines, one record per article (SPEC); stdin is JSON Lines.
     Jsonl,
-    /// The whole of stdin is one article.
+    /// JSON Lines out, and stdin is one article of plain text.
     Text,
 }
 
@@ -86,15 +93,18 @@ struct ExtractArgs {
     /// Text files, .jsonl files, directories (their .txt and .jsonl files,
     /// sorted), or - for stdin (the default).
     paths: Vec<PathBuf>,
-    /// How to read stdin.
+    /// What to write (and, for `text`, how to read stdin: as one article).
     #[arg(long, value_enum, default_value = "jsonl")]
-    format: InputFormat,
+    format: OutputFormat,
     /// Indent each record.
     #[arg(long)]
     pretty: bool,
     /// Add the id of the rule that found it to each mention.
     #[arg(long)]
     explain: bool,
+    /// No progress bar or summary on stderr (they only show on a terminal).
+    #[arg(long, short)]
+    quiet: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -129,6 +139,28 @@ pub fn run(cli: Cli) -> Status {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => evaluate(args),
         Command::Rules { command: RulesCommand::Check { dir } } => check(dir),
+        Command::Completions { shell } => {
+            // Generated into memory first: the generator panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "gazette", &mut script);
+            print_bytes(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => print_bytes(&page),
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
+/// Writes generated text to stdout; a closed pipe is not an error.
+fn print_bytes(bytes: &[u8]) -> Status {
+    match io::stdout().lock().write_all(bytes) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fail(e),
     }
 }
 
@@ -168,21 +200,100 @@ fn extract(args: ExtractArgs) -> Status {
         Ok(e) => e,
         Err(status) => return status,
     };
-    let stdin_format = if args.format == InputFormat::Text { StdinFormat::Text } else { StdinFormat::JsonLines };
+    let stdin_format = if args.format == OutputFormat::Text { StdinFormat::Text } else { StdinFormat::JsonLines };
     let reader = Reader::new(&args.paths, stdin_format, args.common.max_bytes);
+    let progress = Progress::new(&args.paths, args.quiet);
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = BufWriter::new(stdout.lock());
-    let format = Format { pretty: args.pretty };
-    let result = pipeline::run(&extractor, reader, threads(&args.common), format, |line| {
+    let pretty = args.pretty;
+    let result = pipeline::run(&extractor, reader, threads(&args.common), |x| pipeline::json(&x, pretty), |line, done| {
+        progress.advance(done);
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         if terminal { out.flush() } else { Ok(()) }
     });
-    match result.and_then(|s| out.flush().map(|()| s)) {
-        Ok(summary) => u8::from(summary.errors > 0),
+    let status = match result.and_then(|s| out.flush().map(|()| s)) {
+        Ok(summary) => {
+            progress.finish(&summary);
+            u8::from(summary.errors > 0)
+        }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => fail(format!("writing output: {e}")),
+    };
+    progress.clear();
+    status
+}
+
+/// A progress bar with throughput and time left, and a one-line summary, on
+/// stderr when it is a terminal; nothing at all otherwise or with --quiet.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: std::time::Instant,
+    articles: std::cell::Cell<usize>,
+}
+
+impl Progress {
+    fn new(paths: &[PathBuf], quiet: bool) -> Progress {
+        let started = std::time::Instant::now();
+        if quiet || !io::stderr().is_terminal() {
+            return Progress { bar: None, started, articles: Default::default() };
+        }
+        // The size of the input files, when all of them can be measured.
+        let total: Option<u64> = (!paths.is_empty() && paths.iter().all(|p| p.as_os_str() != "-"))
+            .then(|| paths.iter().map(|p| size_of(p)).sum());
+        let bar = match total {
+            Some(total) => indicatif::ProgressBar::new(total).with_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {bytes_per_sec}, eta {eta}, {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            ),
+            None => indicatif::ProgressBar::new_spinner().with_style(
+                indicatif::ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}, {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            ),
+        };
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        Progress { bar: Some(bar), started, articles: Default::default() }
+    }
+
+    fn advance(&self, done: pipeline::Done) {
+        if let Some(bar) = &self.bar {
+            self.articles.set(self.articles.get() + 1);
+            bar.inc(done.bytes as u64);
+            bar.set_message(format!("{} articles", self.articles.get()));
+        }
+    }
+
+    fn finish(&self, summary: &pipeline::Summary) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+            let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+            eprintln!(
+                "gazette: {} articles, {} errors, {:.1} MB in {:.1} s ({:.1} MB/s)",
+                summary.articles,
+                summary.errors,
+                summary.bytes as f64 / 1e6,
+                seconds,
+                summary.bytes as f64 / 1e6 / seconds
+            );
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Bytes of a file, or of the files under a folder.
+fn size_of(path: &std::path::Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(|e| e.ok()).map(|e| size_of(&e.path())).sum())
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
     }
 }
 
@@ -197,8 +308,8 @@ fn evaluate(args: EvalArgs) -> Status {
     };
     let reader = Reader::new(&args.input, StdinFormat::JsonLines, args.common.max_bytes);
     let mut predicted = Vec::new();
-    let run = pipeline::run(&extractor, reader, threads(&args.common), Format::default(), |line| {
-        predicted.push(serde_json::from_str(line).map_err(io::Error::other)?);
+    let run = pipeline::run(&extractor, reader, threads(&args.common), |x| pipeline::json(&x, false), |line, _| {
+        predicted.push(serde_json::from_str(&line).map_err(io::Error::other)?);
         Ok(())
     });
     if let Err(e) = run {

@@ -1,10 +1,11 @@
-//! The run loop: read articles, extract them on N threads, write one line
-//! per article in input order as soon as it and all before it are done.
+//! The run loop: read articles, extract them on N threads, hand each result
+//! to the caller in input order as soon as it and all before it are done.
 //!
-//! A reader thread numbers the articles; workers extract; the caller's
-//! thread writes, holding finished records in a small reorder buffer. The
-//! reader may run at most `window` articles ahead of the writer, so memory
-//! stays bounded by the window, not by the input.
+//! A reader thread numbers the articles; workers extract and format (JSON,
+//! TSV, CoNLL... the caller's `format` function, so formatting is parallel
+//! too); the caller's thread writes, holding finished articles in a small
+//! reorder buffer. The reader may run at most `window` articles ahead of the
+//! writer, so memory stays bounded by the window, not by the input.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -13,15 +14,23 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use crate::extractor::Extractor;
-use crate::input::Item;
-use crate::record::{ErrorBody, ErrorRecord};
+use serde::Serialize;
 
-/// How each record is written.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Format {
-    /// Indented JSON (one record then spans several lines).
-    pub pretty: bool,
+use crate::extractor::Extractor;
+use crate::input::{Article, Item};
+use crate::record::{ErrorBody, ErrorRecord, Record};
+
+/// What extraction made of one input: the article and its record, or the
+/// error record that stands in its place.
+pub type Extracted = Result<(Article, Record), ErrorRecord>;
+
+/// Facts about one finished article, for counts and progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Done {
+    /// Bytes of article text read.
+    pub bytes: usize,
+    /// True when it became an error record.
+    pub is_error: bool,
 }
 
 /// Counts of a finished run.
@@ -31,65 +40,78 @@ pub struct Summary {
     pub articles: usize,
     /// Error records written.
     pub errors: usize,
+    /// Bytes of article text read.
+    pub bytes: usize,
 }
 
-/// One article's output: the line, and whether it is an error record.
-pub fn render(extractor: &Extractor, item: Item, format: Format) -> (String, bool) {
-    let write = |value: &dyn erased::Record| value.to_json(format.pretty);
-    let (text, is_error) = match item {
-        Ok(article) => match panic::catch_unwind(AssertUnwindSafe(|| extractor.extract(&article))) {
-            Ok(record) => (write(&record), false),
-            Err(_) => (write(&error_record(&article.id, "internal", "the extractor failed on this article")), true),
-        },
-        Err(e) => (write(&error_record(&e.id, e.kind, &e.message)), true),
-    };
-    match text {
-        Ok(t) => (t, is_error),
-        Err(e) => (format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()), true),
+impl Summary {
+    fn add(&mut self, done: Done) {
+        self.articles += 1;
+        self.errors += usize::from(done.is_error);
+        self.bytes += done.bytes;
     }
 }
 
-/// Records and error records serialize the same way, in field order.
-mod erased {
-    pub trait Record {
-        fn to_json(&self, pretty: bool) -> serde_json::Result<String>;
-    }
-
-    impl<T: serde::Serialize> Record for T {
-        fn to_json(&self, pretty: bool) -> serde_json::Result<String> {
-            if pretty { serde_json::to_string_pretty(self) } else { serde_json::to_string(self) }
+/// Extracts one item; a panic becomes an error record of kind `internal`.
+pub fn extract(extractor: &Extractor, item: Item) -> (Extracted, Done) {
+    match item {
+        Ok(article) => {
+            let bytes = article.text.len();
+            match panic::catch_unwind(AssertUnwindSafe(|| extractor.extract(&article))) {
+                Ok(record) => (Ok((article, record)), Done { bytes, is_error: false }),
+                Err(_) => {
+                    let e = error_record(&article.id, "internal", "the extractor failed on this article");
+                    (Err(e), Done { bytes, is_error: true })
+                }
+            }
         }
+        Err(e) => (Err(error_record(&e.id, e.kind, &e.message)), Done { bytes: 0, is_error: true }),
     }
+}
+
+/// The JSON line of an extraction: the record or the error record, in the
+/// field order of their types.
+pub fn json(extracted: &Extracted, pretty: bool) -> String {
+    fn to<T: Serialize>(value: &T, pretty: bool) -> serde_json::Result<String> {
+        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
+    }
+    let text = match extracted {
+        Ok((_, record)) => to(record, pretty),
+        Err(e) => to(e, pretty),
+    };
+    text.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()))
 }
 
 fn error_record(id: &str, kind: &str, message: &str) -> ErrorRecord {
     ErrorRecord { id: id.to_string(), error: ErrorBody { kind: kind.to_string(), message: message.to_string() } }
 }
 
-/// Extracts every item on `threads` threads and hands each output line to
-/// `write`, in input order.
+/// Extracts every item on `threads` threads, turns each into a `T` with
+/// `format` (on the worker threads) and hands it to `write` in input order.
 ///
 /// # Errors
 /// The first error `write` returns (a closed pipe, say); the run stops there.
-pub fn run<I, W>(extractor: &Extractor, items: I, threads: usize, format: Format, mut write: W) -> io::Result<Summary>
+pub fn run<I, T, F, W>(extractor: &Extractor, items: I, threads: usize, format: F, mut write: W) -> io::Result<Summary>
 where
     I: Iterator<Item = Item> + Send,
-    W: FnMut(&str) -> io::Result<()>,
+    T: Send,
+    F: Fn(Extracted) -> T + Sync,
+    W: FnMut(T, Done) -> io::Result<()>,
 {
     let mut summary = Summary::default();
     if threads <= 1 {
         for item in items {
-            let (line, is_error) = render(extractor, item, format);
-            summary.articles += 1;
-            summary.errors += usize::from(is_error);
-            write(&line)?;
+            let (extracted, done) = extract(extractor, item);
+            summary.add(done);
+            write(format(extracted), done)?;
         }
         return Ok(summary);
     }
     let window = threads * 8;
+    let format = &format;
     thread::scope(|scope| {
         let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(window);
-        let (done_tx, done_rx) = mpsc::channel::<(usize, String, bool)>();
+        let (done_tx, done_rx) = mpsc::channel::<(usize, T, Done)>();
         let (permit_tx, permit_rx): (SyncSender<()>, Receiver<()>) = mpsc::sync_channel(window);
         for _ in 0..window {
             let _ = permit_tx.send(());
@@ -113,23 +135,22 @@ where
                         Err(_) => break,
                     };
                     let Ok((seq, item)) = next else { break };
-                    let (line, is_error) = render(extractor, item, format);
-                    if done_tx.send((seq, line, is_error)).is_err() {
+                    let (extracted, done) = extract(extractor, item);
+                    if done_tx.send((seq, format(extracted), done)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(done_tx);
-        let mut pending: BTreeMap<usize, (String, bool)> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, (T, Done)> = BTreeMap::new();
         let mut next = 0;
-        for (seq, line, is_error) in done_rx.iter() {
-            pending.insert(seq, (line, is_error));
-            while let Some((line, is_error)) = pending.remove(&next) {
-                summary.articles += 1;
-                summary.errors += usize::from(is_error);
+        for (seq, out, done) in done_rx.iter() {
+            pending.insert(seq, (out, done));
+            while let Some((out, done)) = pending.remove(&next) {
+                summary.add(done);
                 // On a write error, dropping `done_rx` and `permit_tx` below stops the other threads.
-                write(&line)?;
+                write(out, done)?;
                 let _ = permit_tx.send(());
                 next += 1;
             }

@@ -240,3 +240,37 @@ fn cli_rules_accept_spacy_entity_ruler_lines() {
     assert!(err.contains("bad.jsonl:1: spaCy label `EVENT` has no gazette type"), "{err}");
     assert!(err.contains("bad.jsonl:2: rule spacy.org.2: token pattern: unknown field `POS`"), "{err}");
 }
+
+/// Shell completions load in bash, and the man page renders from the CLI
+/// definition.
+#[test]
+fn cli_completions_and_man_page() {
+    use std::process::Command;
+    let script = gazette(&["completions", "bash"], b"").stdout;
+    let dir = Dir::new("completions");
+    let file = dir.write("gazette.bash", &script);
+    let out = Command::new("bash").arg("-c").arg(format!("source {} && complete -p gazette", file.display())).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("gazette"), "{}", String::from_utf8_lossy(&out.stderr));
+    let man = String::from_utf8(gazette(&["man"], b"").stdout).unwrap();
+    assert!(man.contains(".TH gazette 1") && man.contains("extract"));
+}
+
+/// On a terminal, a run ends with a one-line summary on stderr; --quiet
+/// silences it; piped (as in every other test) stderr stays empty.
+#[test]
+fn cli_summary_on_a_terminal_only() {
+    use std::process::Command;
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to give gazette a terminal");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_gazette");
+    let seed = root().join(SEED);
+    let run = |extra: &str| {
+        let cmd = format!("{bin} extract {extra} {} > /dev/null", seed.display());
+        let out = Command::new("script").args(["-qec", &cmd, "/dev/null"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(run("").contains("gazette: 1 articles, 0 errors"));
+    assert!(!run("--quiet").contains("gazette:"));
+}

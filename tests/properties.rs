@@ -3,7 +3,7 @@
 //! per input line with the same bytes for one thread and four.
 
 use gazette::input::Reader;
-use gazette::pipeline::{self, Format};
+use gazette::pipeline;
 use gazette::{Article, Extractor};
 use proptest::prelude::*;
 
@@ -101,8 +101,8 @@ proptest! {
         let run = |threads| {
             let reader = Reader::new(std::slice::from_ref(&path), gazette::input::StdinFormat::JsonLines, 1 << 20);
             let mut out = Vec::new();
-            pipeline::run(extractor(), reader, threads, Format::default(), |line| {
-                out.push(line.to_string());
+            pipeline::run(extractor(), reader, threads, |x| pipeline::json(&x, false), |line, _| {
+                out.push(line);
                 Ok(())
             })
             .unwrap();
