@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use gazette::eval;
+use gazette::export;
 use gazette::extractor::{Extractor, Options};
 use gazette::input::{Reader, StdinFormat};
 use gazette::pipeline;
@@ -86,6 +87,12 @@ enum OutputFormat {
     Jsonl,
     /// JSON Lines out, and stdin is one article of plain text.
     Text,
+    /// Tab-separated values, one row per mention after a header line.
+    Tsv,
+    /// brat standoff: a .txt and .ann per article, and annotation.conf, in --out DIR.
+    Brat,
+    /// CoNLL-style IOB2 tags, one token per line.
+    Conll,
 }
 
 #[derive(clap::Args, Debug)]
@@ -96,6 +103,9 @@ struct ExtractArgs {
     /// What to write (and, for `text`, how to read stdin: as one article).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutputFormat,
+    /// With --format brat: the directory the .txt and .ann files go to.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Indent each record.
     #[arg(long)]
     pretty: bool,
@@ -196,7 +206,9 @@ fn threads(common: &CommonArgs) -> usize {
 }
 
 fn extract(args: ExtractArgs) -> Status {
-    let extractor = match extractor(&args.common, args.explain) {
+    // A TSV row names the rule of its mention.
+    let explain = args.explain || args.format == OutputFormat::Tsv;
+    let extractor = match extractor(&args.common, explain) {
         Ok(e) => e,
         Err(status) => return status,
     };
@@ -206,11 +218,43 @@ fn extract(args: ExtractArgs) -> Status {
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = BufWriter::new(stdout.lock());
-    let pretty = args.pretty;
-    let result = pipeline::run(&extractor, reader, threads(&args.common), |x| pipeline::json(&x, pretty), |line, done| {
+    let (pretty, format) = (args.pretty, args.format);
+    if (format == OutputFormat::Brat) != args.out.is_some() {
+        return fail("--format brat and --out DIR go together");
+    }
+    if let Some(dir) = &args.out
+        && let Err(e) = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(dir.join("annotation.conf"), export::brat_conf()))
+    {
+        return fail(format!("{}: {e}", dir.display()));
+    }
+    if format == OutputFormat::Tsv {
+        let _ = writeln!(out, "{}", export::tsv_header());
+    }
+    // Worker threads render; the writer writes in input order. An error
+    // record goes to stdout in JSON formats and to stderr in the others.
+    let render = |x: pipeline::Extracted| match (format, x) {
+        (OutputFormat::Jsonl | OutputFormat::Text, x) => Rendered::Out(pipeline::json(&x, pretty) + "\n"),
+        (_, Err(e)) => Rendered::Err(pipeline::json(&Err(e), false)),
+        (OutputFormat::Tsv, Ok((_, r))) => Rendered::Out(export::tsv(&r)),
+        (OutputFormat::Conll, Ok((a, r))) => Rendered::Out(export::conll(&extractor, &a, &r)),
+        (OutputFormat::Brat, Ok((a, r))) => {
+            let (txt, ann) = export::brat(&r, &a);
+            Rendered::Brat(a.id, txt, ann)
+        }
+    };
+    let mut taken = std::collections::HashSet::new();
+    let result = pipeline::run(&extractor, reader, threads(&args.common), render, |rendered, done| {
         progress.advance(done);
-        out.write_all(line.as_bytes())?;
-        out.write_all(b"\n")?;
+        match rendered {
+            Rendered::Out(text) => out.write_all(text.as_bytes())?,
+            Rendered::Err(line) => eprintln!("{line}"),
+            Rendered::Brat(id, txt, ann) => {
+                let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
+                let stem = file_stem(&id, &mut taken);
+                std::fs::write(dir.join(format!("{stem}.txt")), txt)?;
+                std::fs::write(dir.join(format!("{stem}.ann")), ann)?;
+            }
+        }
         if terminal { out.flush() } else { Ok(()) }
     });
     let status = match result.and_then(|s| out.flush().map(|()| s)) {
@@ -223,6 +267,35 @@ fn extract(args: ExtractArgs) -> Status {
     };
     progress.clear();
     status
+}
+
+/// One article rendered for the writer.
+enum Rendered {
+    /// Bytes for stdout, newline included.
+    Out(String),
+    /// An error record's JSON line, for stderr.
+    Err(String),
+    /// brat: the id, the .txt and the .ann content.
+    Brat(String, String, String),
+}
+
+/// A safe, unique file name stem for an article id: letters, digits, `-`,
+/// `_` and `.` kept, anything else `_`, never empty or starting with a dot,
+/// at most 200 characters, `~2`, `~3`... added on a collision (compared
+/// without case, for case-insensitive file systems).
+fn file_stem(id: &str, taken: &mut std::collections::HashSet<String>) -> String {
+    let mut base: String =
+        id.chars().take(200).map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    if base.is_empty() || base.starts_with('.') {
+        base.insert(0, '_');
+    }
+    let mut stem = base.clone();
+    let mut n = 1;
+    while !taken.insert(stem.to_lowercase()) {
+        n += 1;
+        stem = format!("{base}~{n}");
+    }
+    stem
 }
 
 /// A progress bar with throughput and time left, and a one-line summary, on

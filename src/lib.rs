@@ -44,6 +44,7 @@
 
 pub mod document;
 pub mod eval;
+pub mod export;
 pub mod extractor;
 pub mod input;
 pub mod pipeline;

@@ -14,3 +14,5 @@ mod rules;
 mod robustness;
 // Properties over random and mutated articles (proptest).
 mod properties;
+// Exports: TSV rows, brat standoff, CoNLL IOB2.
+mod export;
