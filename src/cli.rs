@@ -29,6 +29,10 @@ enum Command {
     Extract(ExtractArgs),
     /// Extract, then score against a gold file (the figures of shared/score.py).
     Eval(EvalArgs),
+    /// Extract, then write one self-contained HTML page to stdout: every
+    /// article with its mentions highlighted, its quotes and its tables
+    /// (`gazette render feed.jsonl > view.html`).
+    Render(RenderArgs),
     /// Work with rule files.
     Rules {
         #[command(subcommand)]
@@ -120,6 +124,15 @@ struct ExtractArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct RenderArgs {
+    /// Text files, .jsonl files, directories (their .txt and .jsonl files,
+    /// sorted), or - for stdin (the default, JSON Lines).
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(clap::Args, Debug)]
 struct EvalArgs {
     /// The gold file (SPEC section 4).
     #[arg(long, value_name = "GOLD.jsonl")]
@@ -148,6 +161,7 @@ pub fn run(cli: Cli) -> Status {
     match cli.command {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => evaluate(args),
+        Command::Render(args) => render(args),
         Command::Rules { command: RulesCommand::Check { dir } } => check(dir),
         Command::Completions { shell } => {
             // Generated into memory first: the generator panics on a closed pipe.
@@ -367,6 +381,27 @@ fn size_of(path: &std::path::Path) -> u64 {
             .unwrap_or(0),
         Ok(m) => m.len(),
         Err(_) => 0,
+    }
+}
+
+fn render(args: RenderArgs) -> Status {
+    let extractor = match extractor(&args.common, false) {
+        Ok(e) => e,
+        Err(status) => return status,
+    };
+    let reader = Reader::new(&args.paths, StdinFormat::JsonLines, args.common.max_bytes);
+    // Articles that cannot be read are reported on stderr and left off the page.
+    let mut items = Vec::new();
+    let run = pipeline::run(&extractor, reader, threads(&args.common), |x| x, |x, _| {
+        match x {
+            Ok(item) => items.push(item),
+            Err(e) => eprintln!("{}", pipeline::json(&Err(e), false)),
+        }
+        Ok(())
+    });
+    match run {
+        Ok(summary) => print_bytes(gazette::render::page(&items).as_bytes()).max(u8::from(summary.errors > 0)),
+        Err(e) => fail(e),
     }
 }
 

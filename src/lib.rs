@@ -49,6 +49,7 @@ pub mod extractor;
 pub mod input;
 pub mod pipeline;
 pub mod record;
+pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod span;

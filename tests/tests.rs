@@ -16,3 +16,5 @@ mod robustness;
 mod properties;
 // Exports: TSV rows, brat standoff, CoNLL IOB2.
 mod export;
+// The HTML view: every mention marked, the text kept, everything escaped.
+mod render;
