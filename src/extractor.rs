@@ -48,6 +48,14 @@ impl Extractor {
     }
 
     /// Extracts the record of one article. Never panics on any text.
+    ///
+    /// ```
+    /// let extractor = gazette::Extractor::builtin()?;
+    /// let record = extractor.extract(&gazette::Article::new("a", "\"We will appeal,\" said Jane Roe, a lawyer for Acme Corp."));
+    /// assert_eq!(record.quotes[0].speaker.as_deref(), Some("Jane Roe"));
+    /// assert_eq!(record.parties[1].name, "Acme Corp.");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn extract(&self, article: &Article) -> Record {
         let rules = &self.rules;
         let text = article.text.as_str();
