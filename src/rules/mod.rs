@@ -328,6 +328,11 @@ fn on_word_boundaries(text: &str, span: Span) -> bool {
 }
 
 fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
+    // Most lines are well-formed gazette rules: read them in one pass. The
+    // two-phase path below gives the precise errors and reads spaCy lines.
+    if let Ok(raw) = serde_json::from_str::<RawRule>(line) {
+        return build_rule(raw, origin, false);
+    }
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| RuleError {
         origin: Origin { file: origin.file.clone(), line: origin.line },
         rule_id: None,
@@ -345,6 +350,13 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         serde_json::from_value::<Vec<pattern::TokenSpec>>(tokens.clone()).map_err(|e| fail(format!("token pattern: {e}")))?;
     }
     let raw: RawRule = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+    build_rule(raw, origin, spacy)
+}
+
+/// Checks a parsed rule line and compiles its regex or token pattern.
+fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<(Rule, Vec<String>), RuleError> {
+    let rule_id = Some(raw.id.clone());
+    let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
     if raw.id.is_empty() || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
         return Err(fail(format!("id `{}` must be lower case [a-z0-9_.-]", raw.id)));
     }
