@@ -72,8 +72,8 @@ fn cli_unreadable_file_and_oversized_article_are_error_records() {
 #[test]
 fn cli_output_is_the_same_for_any_thread_count() {
     let mut input = Vec::new();
-    for set in ["seed", "litigation", "enforcement", "quotes", "products"] {
-        input.extend(std::fs::read(root().join("corpus").join(set).join("input.jsonl")).unwrap());
+    for set in crate::util::corpus_sets() {
+        input.extend(std::fs::read(set.join("input.jsonl")).unwrap());
     }
     let one = gazette(&["extract", "--threads", "1"], &input);
     let eight = gazette(&["extract", "--threads", "8"], &input);

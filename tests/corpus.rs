@@ -6,17 +6,7 @@
 use gazette::input::{parse_json_line, Article};
 use gazette::Extractor;
 
-use crate::util::{read, root};
-
-fn sets() -> Vec<std::path::PathBuf> {
-    let mut sets: Vec<_> = std::fs::read_dir(root().join("corpus"))
-        .expect("corpus/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("input.jsonl").exists())
-        .collect();
-    sets.sort();
-    sets
-}
+use crate::util::{corpus_sets, read};
 
 fn articles(set: &std::path::Path) -> Vec<Article> {
     read(&set.join("input.jsonl"))
@@ -31,8 +21,8 @@ fn corpus_output_matches_expected() {
     let extractor = Extractor::builtin().expect("built-in rules load");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
-    assert!(sets().len() >= 3, "the corpus has the seed and the project's own sets");
-    for set in sets() {
+    assert!(corpus_sets().len() >= 3, "the corpus has the seed and the project's own sets");
+    for set in corpus_sets() {
         let actual: String = articles(&set)
             .iter()
             .map(|a| serde_json::to_string(&extractor.extract(a)).expect("serializes") + "\n")
@@ -58,10 +48,10 @@ fn corpus_output_matches_expected() {
 
 /// Every mention's `text` equals the article's characters at its offsets.
 #[test]
-fn corpus_mentions_match_their_offsets() {
+fn corpus_mentions_match_their_offcorpus_sets() {
     let extractor = Extractor::builtin().expect("built-in rules load");
     let mut checked = 0;
-    for set in sets() {
+    for set in corpus_sets() {
         for article in articles(&set) {
             let chars: Vec<char> = article.text.chars().collect();
             let record = serde_json::to_value(extractor.extract(&article)).expect("serializes");
@@ -93,7 +83,7 @@ fn corpus_mentions_match_their_offsets() {
 /// Each set's gold file covers exactly its inputs, in order.
 #[test]
 fn corpus_gold_files_match_their_inputs() {
-    for set in sets() {
+    for set in corpus_sets() {
         let gold = read(&set.join("gold.jsonl"));
         let ids: Vec<String> = gold
             .lines()

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::util::{gazette, root, shared, Dir};
+use crate::util::{corpus_sets, gazette, shared, Dir};
 
 fn python_score(gold: &str, pred: &std::path::Path, extra: &[&str]) -> (String, String) {
     let shared = shared().expect("shared");
@@ -48,8 +48,7 @@ fn eval_equals_score_py_on_the_corpus() {
         eprintln!("skipped: ../shared is not present");
         return;
     }
-    for set in ["seed", "litigation", "enforcement", "quotes", "products"] {
-        let dir = root().join("corpus").join(set);
+    for dir in corpus_sets() {
         compare(dir.join("gold.jsonl").to_str().unwrap(), dir.join("input.jsonl").to_str().unwrap());
     }
 }

@@ -7,7 +7,7 @@ use gazette::pipeline;
 use gazette::{Article, Extractor};
 use proptest::prelude::*;
 
-use crate::util::{read, root};
+use crate::util::read;
 
 fn extractor() -> &'static Extractor {
     static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
@@ -16,10 +16,10 @@ fn extractor() -> &'static Extractor {
 
 /// Corpus texts, the raw material that mutations start from.
 fn corpus_texts() -> Vec<String> {
-    ["seed", "litigation", "enforcement", "quotes", "products"]
+    crate::util::corpus_sets()
         .iter()
         .flat_map(|set| {
-            read(&root().join("corpus").join(set).join("input.jsonl"))
+            read(&set.join("input.jsonl"))
                 .lines()
                 .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
                 .collect::<Vec<_>>()

@@ -70,3 +70,14 @@ pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Every corpus set (a folder of corpus/ with an input.jsonl), sorted.
+pub fn corpus_sets() -> Vec<PathBuf> {
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(root().join("corpus"))
+        .expect("corpus/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("input.jsonl").exists())
+        .collect();
+    sets.sort();
+    sets
+}
