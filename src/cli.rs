@@ -241,8 +241,10 @@ fn extract(args: ExtractArgs) -> Status {
     {
         return fail(format!("{}: {e}", dir.display()));
     }
-    if format == OutputFormat::Tsv {
-        let _ = writeln!(out, "{}", export::tsv_header());
+    if format == OutputFormat::Tsv
+        && let Err(e) = writeln!(out, "{}", export::tsv_header())
+    {
+        return if e.kind() == io::ErrorKind::BrokenPipe { 0 } else { fail(e) };
     }
     // Worker threads render; the writer writes in input order. An error
     // record goes to stdout in JSON formats and to stderr in the others.

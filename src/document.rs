@@ -184,8 +184,7 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
 fn paragraphs(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, line) in text.split('\n').enumerate() {
-        let _ = i;
+    for line in text.split('\n') {
         let trimmed = line.trim();
         if !trimmed.is_empty() {
             let lead = line.len() - line.trim_start().len();

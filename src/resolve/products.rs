@@ -150,10 +150,8 @@ fn listed_with_products(
 /// Proper names marked as trademarks: "Roundup®", "Sentinel IV(TM)".
 fn trademarked(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, stops: &SpanSet) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
-    for (at, mark) in doc.text.match_indices(['®', '™']).map(|(i, m)| (i, m.len())).chain(
-        ["(R)", "(TM)"].iter().flat_map(|m| doc.text.match_indices(m).map(|(i, _)| (i, m.len()))),
-    ) {
-        let _ = mark;
+    let marks = doc.text.match_indices(['®', '™']).chain(["(R)", "(TM)"].iter().flat_map(|m| doc.text.match_indices(m)));
+    for (at, _) in marks {
         let i = doc.token_at(at);
         let mut start = None;
         let mut j = i;
