@@ -3,18 +3,9 @@
 //! intended change, `UPDATE_EXPECT=1 cargo test --release corpus` rewrites
 //! the files; review them in the diff like code.
 
-use gazette::input::{parse_json_line, Article};
 use gazette::Extractor;
 
-use crate::util::{corpus_sets, read};
-
-fn articles(set: &std::path::Path) -> Vec<Article> {
-    read(&set.join("input.jsonl"))
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| parse_json_line(l.as_bytes(), "corpus").expect("corpus articles are valid"))
-        .collect()
-}
+use crate::util::{articles, corpus_sets, read};
 
 #[test]
 fn corpus_output_matches_expected() {

@@ -6,12 +6,11 @@
 use std::collections::HashSet;
 
 use gazette::export;
-use gazette::input::parse_json_line;
 use gazette::record::{CourtOut, DateOut, MentionOut, PartyOut, ProductOut, QuoteOut};
 use gazette::{Article, Extractor, Options, Record, RuleSet};
 use proptest::prelude::*;
 
-use crate::util::{read, root};
+
 
 /// The built-in rules with `--explain`, so that the `rule` column is filled.
 fn extractor() -> &'static Extractor {
@@ -21,23 +20,8 @@ fn extractor() -> &'static Extractor {
     })
 }
 
-/// Every article of every corpus set.
 fn corpus() -> Vec<Article> {
-    let mut sets: Vec<_> = std::fs::read_dir(root().join("corpus"))
-        .expect("corpus/")
-        .filter_map(|e| e.ok().map(|e| e.path().join("input.jsonl")))
-        .filter(|p| p.exists())
-        .collect();
-    sets.sort();
-    sets.iter()
-        .flat_map(|p| {
-            read(p)
-                .lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| parse_json_line(l.as_bytes(), "corpus").expect("corpus articles are valid"))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    crate::util::corpus_articles()
 }
 
 /// Characters `[start, end)` of `text`.

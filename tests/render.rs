@@ -2,12 +2,12 @@
 //! text of each article survives the page exactly, quotes keep their
 //! speakers, hostile text is escaped, and the bytes are deterministic.
 
-use gazette::input::{parse_json_line, Article};
+use gazette::input::Article;
 use gazette::record::{CaseOut, CourtOut, DateOut, MentionOut, PartyOut, ProductOut, QuoteOut, Record};
 use gazette::render::page;
 use gazette::Extractor;
 
-use crate::util::{read, root};
+
 
 /// One tag of the page, as this test reads it.
 #[derive(Debug)]
@@ -172,17 +172,7 @@ fn expected_quotes(record: &Record) -> Vec<(usize, usize, String)> {
 }
 
 fn corpus() -> Vec<Article> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("corpus"))
-        .expect("corpus/")
-        .filter_map(|e| e.ok().map(|e| e.path().join("input.jsonl")))
-        .filter(|p| p.exists())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|f| read(f).lines().filter(|l| !l.trim().is_empty()).map(String::from).collect::<Vec<_>>())
-        .map(|l| parse_json_line(l.as_bytes(), "corpus").expect("corpus articles are valid"))
-        .collect()
+    crate::util::corpus_articles()
 }
 
 fn check(items: &[(Article, Record)], html: &str) {

@@ -81,3 +81,17 @@ pub fn corpus_sets() -> Vec<PathBuf> {
     sets.sort();
     sets
 }
+
+/// The articles of one corpus set.
+pub fn articles(set: &Path) -> Vec<gazette::Article> {
+    read(&set.join("input.jsonl"))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| gazette::input::parse_json_line(l.as_bytes(), "corpus").expect("corpus articles are valid"))
+        .collect()
+}
+
+/// Every article of every corpus set.
+pub fn corpus_articles() -> Vec<gazette::Article> {
+    corpus_sets().iter().flat_map(|set| articles(set)).collect()
+}
