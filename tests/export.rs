@@ -10,8 +10,6 @@ use gazette::record::{CourtOut, DateOut, MentionOut, PartyOut, ProductOut, Quote
 use gazette::{Article, Extractor, Options, Record, RuleSet};
 use proptest::prelude::*;
 
-
-
 /// The built-in rules with `--explain`, so that the `rule` column is filled.
 fn extractor() -> &'static Extractor {
     static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();

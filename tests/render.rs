@@ -7,8 +7,6 @@ use gazette::record::{CaseOut, CourtOut, DateOut, MentionOut, PartyOut, ProductO
 use gazette::render::page;
 use gazette::Extractor;
 
-
-
 /// One tag of the page, as this test reads it.
 #[derive(Debug)]
 struct Tag {
