@@ -176,6 +176,9 @@ impl<'t> CharIndex<'t> {
         let Some(blocks) = &self.blocks else { return byte };
         let byte = byte.min(self.text.len());
         let block = byte / BLOCK;
+        // The end of a text whose length is a multiple of BLOCK lies past the
+        // last block: count from the last block's start.
+        let block = block.min(blocks.len().saturating_sub(1));
         let base = blocks.get(block).copied().unwrap_or(0);
         base + self.text.as_bytes()[block * BLOCK..byte].iter().filter(|b| (**b & 0xC0) != 0x80).count()
     }
@@ -196,5 +199,8 @@ mod tests {
         let index = CharIndex::new(&text);
         let m = index.mention(Span::new(600, 605), None);
         assert_eq!((m.start, m.end, m.text.as_str()), (300, 305, "Nokia"));
+        // See: a proptest case; a text of exactly 512 bytes ends at char 256.
+        let text = "é".repeat(256);
+        assert_eq!(CharIndex::new(&text).char_at(512), 256);
     }
 }
