@@ -115,11 +115,6 @@ fn in_region_matches(list: &[crate::rules::Match], region: Span) -> impl Iterato
     list[i..].iter().take_while(move |m| m.span.start < region.end).filter(move |m| m.span.end <= region.end)
 }
 
-/// The matches of a label that lie inside `region` (lists are sorted).
-fn in_region<'m>(list: &'m [crate::rules::Match], region: Span) -> impl Iterator<Item = Span> + 'm {
-    let i = list.partition_point(|m| m.span.start < region.start);
-    list[i..].iter().map(|m| m.span).take_while(move |s| s.start < region.end).filter(move |s| s.end <= region.end)
-}
 
 type Found = (Option<usize>, Option<String>, Option<Span>);
 
@@ -143,7 +138,7 @@ impl Context<'_, '_> {
         let close = Span::new(span.end, (span.end + 1).min(close_sentence.end));
         let right = Span::new(close.end, doc.around(close, *close_sentence, 400).end);
         let verbs = |region: Span| -> Vec<Span> {
-            in_region(self.selected.of(Label::Speech), region).filter(|s| self.outside_quotes(*s)).collect()
+            in_region_matches(self.selected.of(Label::Speech), region).map(|m| m.span).filter(|s| self.outside_quotes(*s)).collect()
         };
         // After the quote: `," X said` or `," said X`.
         if let Some(verb) = verbs(right).first().copied() {

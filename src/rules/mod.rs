@@ -273,9 +273,13 @@ impl RuleSet {
     pub fn find(&self, doc: &Document<'_>) -> Vec<Match> {
         let text = doc.text;
         let mut out = Vec::new();
-        for &index in &self.token_rules {
-            if let Some(tokens) = &self.rules[index].tokens {
-                out.extend(tokens.find(doc).into_iter().map(|span| Match { rule: index, span, groups: Vec::new() }));
+        if !self.token_rules.is_empty() {
+            // Lower-cased once per document for every token pattern.
+            let lower: Vec<String> = doc.tokens.iter().map(|t| doc.str(t.span).to_lowercase()).collect();
+            for &index in &self.token_rules {
+                if let Some(tokens) = &self.rules[index].tokens {
+                    out.extend(tokens.find(doc, &lower).into_iter().map(|span| Match { rule: index, span, groups: Vec::new() }));
+                }
             }
         }
         for phrases in &self.phrases {
@@ -338,10 +342,12 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         rule_id: None,
         message: format!("not JSON (column {}): {e}", e.column()),
     })?;
-    let rule_id = value.get("id").and_then(|v| v.as_str()).map(String::from);
-    let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
     let spacy = entity_ruler::is_entity_ruler(&value);
-    let value = if spacy { entity_ruler::convert(value, origin.line).map_err(&fail)? } else { value };
+    let value = if spacy {
+        entity_ruler::convert(value, origin.line).map_err(|message| RuleError { origin: origin.clone(), rule_id: None, message })?
+    } else {
+        value
+    };
     let rule_id = value.get("id").and_then(|v| v.as_str()).map(String::from);
     let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
     // A token pattern's own error names the bad key ("unknown field `POS`"),

@@ -183,21 +183,22 @@ impl TokenPattern {
         Ok(TokenPattern { specs: out })
     }
 
-    fn accepts(&self, spec: &Spec, word: &str, shape: Shape) -> bool {
+    fn accepts(&self, spec: &Spec, word: &str, lower: &str, shape: Shape) -> bool {
         let ok = spec.orth.as_ref().is_none_or(|t| t.test(word))
-            && spec.lower.as_ref().is_none_or(|t| t.test(&word.to_lowercase()))
+            && spec.lower.as_ref().is_none_or(|t| t.test(lower))
             && spec.flags.iter().all(|(f, want)| f(word, shape) == *want);
         if spec.op == Op::Not { !ok } else { ok }
     }
 
     /// Every match: for each start token, the longest match from there.
-    pub fn find(&self, doc: &Document<'_>) -> Vec<Span> {
+    /// `lower` holds each token of `doc` lower-cased.
+    pub fn find(&self, doc: &Document<'_>, lower: &[String]) -> Vec<Span> {
         let mut out = Vec::new();
         let tokens = &doc.tokens;
         for start in 0..tokens.len() {
             // The first spec is never optional (`compile` checks), so most
             // tokens are rejected before any state is built.
-            if !self.accepts(&self.specs[0], doc.str(tokens[start].span), tokens[start].shape) {
+            if !self.accepts(&self.specs[0], doc.str(tokens[start].span), &lower[start], tokens[start].shape) {
                 continue;
             }
             let sentence = tokens[start].sentence;
@@ -224,7 +225,7 @@ impl TokenPattern {
                 let mut next = BTreeSet::new();
                 for &s in &closed {
                     let Some(spec) = self.specs.get(s) else { continue };
-                    if self.accepts(spec, word, tok.shape) {
+                    if self.accepts(spec, word, &lower[t], tok.shape) {
                         next.insert(s + 1);
                         if matches!(spec.op, Op::Any | Op::Many) {
                             next.insert(s);
@@ -254,7 +255,8 @@ mod tests {
         let specs: Vec<TokenSpec> = serde_json::from_str(pattern).unwrap();
         let p = TokenPattern::compile(&specs).unwrap();
         let doc = Document::new(text, &Abbreviations::default());
-        p.find(&doc).iter().map(|s| doc.str(*s).to_string()).collect()
+        let lower: Vec<String> = doc.tokens.iter().map(|t| doc.str(t.span).to_lowercase()).collect();
+        p.find(&doc, &lower).iter().map(|s| doc.str(*s).to_string()).collect()
     }
 
     #[test]
