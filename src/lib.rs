@@ -10,7 +10,7 @@
 //! ```text
 //! input      Article {id, text, date}            (JSON Lines, text files, stdin)
 //! document   paragraphs, sentences, tokens       (byte spans of the original text)
-//! rules      raw matches                         (aho-corasick phrases, regexes)
+//! rules      raw matches                         (phrases by first word, regexes, token patterns)
 //! resolve    overlaps, then parties, courts, dates, products, cases, quotes
 //! record     Record with character offsets       (SPEC section 2)
 //! pipeline   ordered JSON Lines out, any number of threads, same bytes

@@ -1,5 +1,5 @@
 //! Rule sets: loading every rule file, checking it strictly, compiling the
-//! phrases into aho-corasick automata and the regexes once, and finding all
+//! phrases into a table by first word and the regexes once, and finding all
 //! raw matches in a text. The format is documented in `rules/README.md`.
 
 mod builtin;
@@ -7,12 +7,12 @@ mod entity_ruler;
 pub mod example;
 pub mod format;
 pub mod pattern;
+mod phrases;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 
 use crate::document::{Abbreviations, Document};
@@ -20,6 +20,7 @@ use crate::span::Span;
 pub use format::{Case, Example, Label};
 use format::{PatternValue, RawRule};
 use pattern::TokenPattern;
+use phrases::PhraseTable;
 
 /// Where a rule was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,18 +144,13 @@ pub const PRODUCTIONS: &[&str] = &[
     "date.in",
 ];
 
-struct Phrases {
-    automaton: AhoCorasick,
-    rule_of: Vec<usize>,
-}
-
 /// All the rules, compiled; immutable and shared by every thread.
 pub struct RuleSet {
     /// The rules, in file then line order.
     pub rules: Vec<Rule>,
     /// Abbreviations for the tokenizer.
     pub abbreviations: Abbreviations,
-    phrases: Vec<Phrases>,
+    phrases: PhraseTable,
     regex_rules: Vec<usize>,
     token_rules: Vec<usize>,
 }
@@ -207,7 +203,7 @@ impl RuleSet {
     pub fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();
         let mut rules = Vec::new();
-        let mut phrase_lists: [Vec<(String, usize)>; 2] = [Vec::new(), Vec::new()];
+        let mut phrases = PhraseTable::default();
         let mut regex_rules = Vec::new();
         let mut token_rules = Vec::new();
         let mut abbreviations = Abbreviations::default();
@@ -220,10 +216,10 @@ impl RuleSet {
                 }
                 match compile_rule(trimmed, origin.clone()) {
                     Err(e) => errors.push(e),
-                    Ok((rule, phrases)) => {
+                    Ok((rule, rule_phrases)) => {
                         let index = rules.len();
                         if rule.label == Label::Abbreviation {
-                            for p in &phrases {
+                            for p in &rule_phrases {
                                 abbreviations.words.insert(p.clone());
                                 if rule.attr("final") == Some("no") {
                                     abbreviations.never_final.insert(p.clone());
@@ -234,12 +230,12 @@ impl RuleSet {
                         } else if rule.tokens.is_some() {
                             token_rules.push(index);
                         } else {
-                            let list = &mut phrase_lists[usize::from(rule.case == Case::Insensitive)];
-                            for p in phrases {
+                            let fold = rule.case == Case::Insensitive;
+                            for p in &rule_phrases {
                                 if p.contains('\'') {
-                                    list.push((p.replace('\'', "\u{2019}"), index));
+                                    phrases.add(&p.replace('\'', "\u{2019}"), index, fold);
                                 }
-                                list.push((p, index));
+                                phrases.add(p, index, fold);
                             }
                         }
                         rules.push(rule);
@@ -249,21 +245,6 @@ impl RuleSet {
         }
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
-        }
-        let mut phrases = Vec::new();
-        for (i, list) in phrase_lists.into_iter().enumerate() {
-            let automaton = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(i == 1)
-                .build(list.iter().map(|(p, _)| p))
-                .map_err(|e| {
-                    RuleErrors(vec![RuleError {
-                        origin: Origin { file: "<phrases>".into(), line: 0 },
-                        rule_id: None,
-                        message: e.to_string(),
-                    }])
-                })?;
-            phrases.push(Phrases { automaton, rule_of: list.into_iter().map(|(_, r)| r).collect() });
         }
         Ok(RuleSet { rules, abbreviations, phrases, regex_rules, token_rules })
     }
@@ -282,14 +263,7 @@ impl RuleSet {
                 }
             }
         }
-        for phrases in &self.phrases {
-            for m in phrases.automaton.find_overlapping_iter(text) {
-                let span = Span::new(m.start(), m.end());
-                if on_word_boundaries(text, span) {
-                    out.push(Match { rule: phrases.rule_of[m.pattern().as_usize()], span, groups: Vec::new() });
-                }
-            }
-        }
+        self.phrases.find(text, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
         for &index in &self.regex_rules {
             let rule = &self.rules[index];
             let Some(regex) = &rule.regex else { continue };
@@ -320,16 +294,6 @@ impl RuleSet {
     }
 }
 
-
-fn on_word_boundaries(text: &str, span: Span) -> bool {
-    let word = |c: char| c.is_alphanumeric();
-    let before = text.get(..span.start).and_then(|t| t.chars().next_back());
-    let after = text.get(span.end..).and_then(|t| t.chars().next());
-    let first = text.get(span.start..).and_then(|t| t.chars().next());
-    let last = text.get(..span.end).and_then(|t| t.chars().next_back());
-    // A word character on both sides of either edge joins a longer word.
-    !(before.is_some_and(word) && first.is_some_and(word) || after.is_some_and(word) && last.is_some_and(word))
-}
 
 fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
     // Most lines are well-formed gazette rules: read them in one pass. The
