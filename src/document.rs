@@ -198,7 +198,10 @@ fn paragraphs(text: &str) -> Vec<Span> {
 fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
     let mut glue = false;
-    for (start, piece) in text.split_sentence_bound_indices() {
+    let starts = crate::segment::sentence_starts(text);
+    let ends = starts.iter().copied().chain([text.len()]);
+    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
+        let piece = &text[start..end];
         let trimmed = piece.trim_end();
         let lead = piece.len() - piece.trim_start().len();
         if trimmed.trim().is_empty() {

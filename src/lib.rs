@@ -52,6 +52,7 @@ pub mod record;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+mod segment;
 pub mod span;
 
 pub use extractor::{Extractor, Options};

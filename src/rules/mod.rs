@@ -203,7 +203,7 @@ impl RuleSet {
     pub fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();
         let mut rules = Vec::new();
-        let mut phrases = PhraseTable::default();
+        let mut phrases = Vec::new();
         let mut regex_rules = Vec::new();
         let mut token_rules = Vec::new();
         let mut abbreviations = Abbreviations::default();
@@ -233,9 +233,9 @@ impl RuleSet {
                             let fold = rule.case == Case::Insensitive;
                             for p in &rule_phrases {
                                 if p.contains('\'') {
-                                    phrases.add(&p.replace('\'', "\u{2019}"), index, fold);
+                                    phrases.push((p.replace('\'', "\u{2019}"), index, fold));
                                 }
-                                phrases.add(p, index, fold);
+                                phrases.push((p.clone(), index, fold));
                             }
                         }
                         rules.push(rule);
@@ -246,7 +246,7 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        Ok(RuleSet { rules, abbreviations, phrases, regex_rules, token_rules })
+        Ok(RuleSet { rules, abbreviations, phrases: PhraseTable::new(phrases), regex_rules, token_rules })
     }
 
     /// Every raw match of every rule in the document, phrases on word
