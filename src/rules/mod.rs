@@ -256,7 +256,8 @@ impl RuleSet {
         let mut out = Vec::new();
         if !self.token_rules.is_empty() {
             // Lower-cased once per document for every token pattern.
-            let lower: Vec<String> = doc.tokens.iter().map(|t| doc.str(t.span).to_lowercase()).collect();
+            let ascii_lower = text.to_ascii_lowercase();
+            let lower = pattern::lower_tokens(doc, &ascii_lower);
             for &index in &self.token_rules {
                 if let Some(tokens) = &self.rules[index].tokens {
                     out.extend(tokens.find(doc, &lower).into_iter().map(|span| Match { rule: index, span, groups: Vec::new() }));

@@ -4,13 +4,16 @@
 //! spec tests one token and may repeat (`OP`). Matches never cross a
 //! sentence boundary.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
 
 use regex::Regex;
 use serde::Deserialize;
 
 use crate::document::{Document, Shape};
 use crate::span::Span;
+
+use super::phrases::BuildWordHasher;
 
 /// A string test: one value, or `{"IN": [...]}` / `{"NOT_IN": [...]}`.
 #[derive(Clone, Debug, Deserialize)]
@@ -97,8 +100,8 @@ pub struct TokenSpec {
 #[derive(Debug)]
 enum Test {
     Equal(String),
-    In(BTreeSet<String>),
-    NotIn(BTreeSet<String>),
+    In(HashSet<String, BuildWordHasher>),
+    NotIn(HashSet<String, BuildWordHasher>),
     Matches(Regex),
 }
 
@@ -191,8 +194,8 @@ impl TokenPattern {
     }
 
     /// Every match: for each start token, the longest match from there.
-    /// `lower` holds each token of `doc` lower-cased.
-    pub fn find(&self, doc: &Document<'_>, lower: &[String]) -> Vec<Span> {
+    /// `lower` holds each token of `doc` lower-cased (see [`lower_tokens`]).
+    pub fn find(&self, doc: &Document<'_>, lower: &[Cow<'_, str>]) -> Vec<Span> {
         let mut out = Vec::new();
         let tokens = &doc.tokens;
         for start in 0..tokens.len() {
@@ -246,6 +249,19 @@ impl TokenPattern {
     }
 }
 
+/// Each token of `doc` lower-cased, for every token pattern of a document.
+/// ASCII tokens are slices of one lower-cased copy of the text, so only the
+/// rare others allocate.
+pub fn lower_tokens<'a>(doc: &Document<'_>, ascii_lower: &'a str) -> Vec<Cow<'a, str>> {
+    doc.tokens
+        .iter()
+        .map(|t| {
+            let word = t.span.text(ascii_lower);
+            if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,8 +271,8 @@ mod tests {
         let specs: Vec<TokenSpec> = serde_json::from_str(pattern).unwrap();
         let p = TokenPattern::compile(&specs).unwrap();
         let doc = Document::new(text, &Abbreviations::default());
-        let lower: Vec<String> = doc.tokens.iter().map(|t| doc.str(t.span).to_lowercase()).collect();
-        p.find(&doc, &lower).iter().map(|s| doc.str(*s).to_string()).collect()
+        let ascii_lower = text.to_ascii_lowercase();
+        p.find(&doc, &lower_tokens(&doc, &ascii_lower)).iter().map(|s| doc.str(*s).to_string()).collect()
     }
 
     #[test]

@@ -100,23 +100,34 @@ impl PhraseTable {
     /// `text`.
     pub fn find(&self, text: &str, mut found: impl FnMut(usize, Span)) {
         let bytes = text.as_bytes();
-        let mut key = String::new();
+        let mut lowered = String::new();
         let mut i = 0;
         while i < bytes.len() {
+            if bytes[i].is_ascii_whitespace() {
+                i += 1;
+                continue;
+            }
             let (c, width) = char_at(text, i);
             let end = if c.is_alphanumeric() { word_end(text, i + width) } else { i + width };
-            if !c.is_whitespace() {
-                key.clear();
-                key.push_str(&text[i..end]);
-                key.make_ascii_lowercase();
-                if let Some(tables) = self.words.get(key.as_str()) {
-                    for table in tables {
-                        table.each_prefix(&bytes[i..], |len, rule| {
-                            if text.is_char_boundary(i + len) && ends_word(text, i + len) {
-                                found(rule, Span::new(i, i + len));
-                            }
-                        });
-                    }
+            let word = &text[i..end];
+            // Keys are lower-cased; most words already are.
+            let key = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                lowered.clear();
+                lowered.push_str(word);
+                lowered.make_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                word
+            };
+            if !c.is_whitespace()
+                && let Some(tables) = self.words.get(key)
+            {
+                for table in tables {
+                    table.each_prefix(&bytes[i..], |len, rule| {
+                        if text.is_char_boundary(i + len) && ends_word(text, i + len) {
+                            found(rule, Span::new(i, i + len));
+                        }
+                    });
                 }
             }
             i = end;
@@ -174,9 +185,10 @@ fn ends_word(text: &str, end: usize) -> bool {
 /// FNV-1a: words are short, and the standard SipHash costs more than the
 /// rest of a lookup.
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
-type BuildWordHasher = BuildHasherDefault<WordHasher>;
+/// Hashes short words fast (phrase first words, token pattern sets).
+pub(crate) type BuildWordHasher = BuildHasherDefault<WordHasher>;
 
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
