@@ -8,8 +8,6 @@
 
 use std::collections::HashSet;
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use crate::span::Span;
 
 /// What a token looks like, which is what the rules ask of it.
@@ -133,10 +131,11 @@ fn shape(word: &str) -> Shape {
     if !first.is_uppercase() {
         return Shape::Punct;
     }
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() == 1 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let all_upper = letters.clone().all(char::is_uppercase);
+    if letters.nth(1).is_none() {
         Shape::Initial
-    } else if letters.iter().all(|c| c.is_uppercase()) {
+    } else if all_upper {
         Shape::Upper
     } else {
         Shape::Title
@@ -149,7 +148,13 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
         let span = Span::new(start, start + word.len());
         out.push(Token { span, shape: shape(word), sentence: 0 });
     };
-    for (start, word) in text.split_word_bound_indices() {
+    let starts = crate::segment::word_starts(text);
+    let ends = starts.iter().copied().chain([text.len()]);
+    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
+        let word = &text[start..end];
+        if word.is_empty() {
+            continue;
+        }
         if word.chars().all(char::is_whitespace) {
             continue;
         }
