@@ -148,15 +148,9 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
         let span = Span::new(start, start + word.len());
         out.push(Token { span, shape: shape(word), sentence: 0 });
     };
-    let starts = crate::segment::word_starts(text);
-    let ends = starts.iter().copied().chain([text.len()]);
-    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
-        let word = &text[start..end];
-        if word.is_empty() {
-            continue;
-        }
+    crate::segment::each_word(text, |start, word| {
         if word.chars().all(char::is_whitespace) {
-            continue;
+            return;
         }
         // A period right after an abbreviation, an initial or a dotted
         // acronym ("U.S") belongs to it.
@@ -169,7 +163,7 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
                 if joined {
                     prev.span.end = start + 1;
                     prev.shape = shape(prev.span.text(text));
-                    continue;
+                    return;
                 }
             }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
@@ -182,7 +176,7 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
             }
             None => push(start, word, &mut out),
         }
-    }
+    });
     out
 }
 

@@ -201,34 +201,33 @@ const fn word_class_of(c: char) -> Option<Word> {
     })
 }
 
-/// Byte offsets where words start (after the first), as
-/// `split_word_bound_indices` would cut `text`.
-pub fn word_starts(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
+/// Calls `found(start, word)` for each piece of `text` between word bounds,
+/// in order, as `split_word_bound_indices` would cut it; nothing is kept.
+pub fn each_word<'t>(text: &'t str, mut found: impl FnMut(usize, &'t str)) {
+    let fast = text.is_ascii() || text.chars().all(|c| word_class(c).is_some());
+    if !fast {
+        text.split_word_bound_indices().for_each(|(i, w)| found(i, w));
+        return;
+    }
+    let class = |c: char| word_class(c).unwrap_or(Word::Other);
     let mut chars = text.char_indices().peekable();
     // A window of classes: two back, one back, here and the next.
     let (mut two_back, mut before): (Option<Word>, Option<Word>) = (None, None);
+    let mut start = 0;
     while let Some((i, c)) = chars.next() {
-        let Some(after) = word_class(c) else { return crate_word_starts(text) };
-        let next = match chars.peek() {
-            Some(&(_, n)) => Some(match word_class(n) {
-                Some(w) => w,
-                None => return crate_word_starts(text),
-            }),
-            None => None,
-        };
+        let after = class(c);
+        let next = chars.peek().map(|&(_, n)| class(n));
         if let Some(before) = before
             && !joined(two_back, before, after, next)
         {
-            out.push(i);
+            found(start, &text[start..i]);
+            start = i;
         }
         (two_back, before) = (before, Some(after));
     }
-    out
-}
-
-fn crate_word_starts(text: &str) -> Vec<usize> {
-    text.split_word_bound_indices().map(|(i, _)| i).filter(|i| *i > 0).collect()
+    if start < text.len() {
+        found(start, &text[start..]);
+    }
 }
 
 /// WB3 to WB13b for the classes of the fast path: whether the characters
@@ -270,8 +269,14 @@ mod tests {
         }
     }
 
-    fn crate_words(text: &str) -> Vec<usize> {
-        text.split_word_bound_indices().map(|(i, _)| i).filter(|i| *i > 0).collect()
+    fn crate_words(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices().collect()
+    }
+
+    fn word_starts(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        each_word(text, |i, w| out.push((i, w)));
+        out
     }
 
     #[test]
