@@ -707,7 +707,8 @@ fn list_after_end(doc: &Document<'_>, parties: &Parties, region: Span, reach: us
                 let gap = doc.str(Span::new(end, s.start));
                 // "Jane Roe of Acme, John Doe of Beta": Acme qualifies Roe.
                 let is_org = parties.list[p].kind == Kind::Organization;
-                if (last_person && is_org && affiliation(gap)) || ASIDE_LINKS.iter().any(|l| gap.ends_with(l)) {
+                let bare = gap.strip_suffix("the ").or_else(|| gap.strip_suffix("The ")).unwrap_or(gap);
+                if (last_person && is_org && affiliation(gap)) || ASIDE_LINKS.iter().any(|l| bare.ends_with(l)) {
                     last_end = Some(s.end);
                     last_person = false;
                     continue;
