@@ -89,8 +89,12 @@ impl Who {
             if ends(&["Judge", "Justice", "judge", "Magistrate", "Hon.", "Honorable"]) {
                 judge[p] = true;
             }
+            let wide = doc.text.get(s.start.saturating_sub(60)..s.start).unwrap_or("").to_ascii_lowercase();
+            let for_party = ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
+                .iter()
+                .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.') && wide.trim_end().ends_with(',')));
             if parties.list[p].kind == Kind::Person
-                && (ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
+                && (for_party || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
                     || [", a lawyer", ", an attorney", ", the lawyer", ", counsel for", ", a partner at", ", who represents"]
                         .iter()
                         .any(|a| after.starts_with(a)))
@@ -154,6 +158,16 @@ pub fn resolve(
         let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
         let trigger = doc.str(m.span).to_ascii_lowercase();
         let reversing = trigger.contains("counter") || trigger.contains("appeal");
+        // "was not named as a defendant", "has never been charged": no action.
+        let just_before = doc.str(Span::new(left.end.saturating_sub(16).max(left.start), left.end));
+        let just_before = format!(" {}", just_before.to_ascii_lowercase());
+        if [" not ", "n't ", " never ", " no "].iter().any(|n| just_before.contains(n)) {
+            continue;
+        }
+        // "sued X on Monday, accusing the companies of ...": the same action.
+        if frame == "active" && trigger.ends_with("ing") && doc.str(left).trim_end().ends_with(',') {
+            continue;
+        }
         let mut takes_default = matches!(frame, "defendant" | "object" | "allegation");
         let mut takes_default_defendants = false;
         let mut reverses = None;
@@ -184,7 +198,9 @@ pub fn resolve(
                 if defendants.is_empty() {
                     defendants = anaphor_after(doc, parties, against.unwrap_or(rest)).unwrap_or_default();
                 }
-                if defendants.is_empty() && reversing {
+                // "countersued them": against parties the article leaves unnamed.
+                let unnamed = doc.str(rest).trim_start().split([' ', ',', '.']).next().is_some_and(|w| matches!(w, "them" | "it"));
+                if defendants.is_empty() && reversing && !unnamed {
                     reverses = plaintiffs.first().copied();
                 }
                 (plaintiffs, who.sides(defendants))
@@ -232,7 +248,17 @@ pub fn resolve(
                 (plaintiffs, who.sides(defendants))
             }
             "defendant" => {
-                let mut before = who.sides(list_before(doc, parties, left));
+                // "X pleaded guilty in May and was sentenced": X again.
+                let coordinated = doc.str(left).trim_end().ends_with(" and");
+                let previous = frames.last().filter(|f| doc.sentence_of(f.at.start) == doc.sentence_of(m.span.start));
+                let mut before = match previous {
+                    Some(f) if coordinated => f.defendants.clone(),
+                    _ => who.sides(list_before(doc, parties, left)),
+                };
+                if !["guilty", "convicted", "sentenced", "indicted", "charged", "arrested"].iter().any(|w| trigger.contains(w)) {
+                    // A lawyer who "admitted" or "agreed" speaks for a side.
+                    before = who.bringers(before);
+                }
                 if before.is_empty()
                     && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames)
                 {
@@ -637,6 +663,14 @@ const LIST_WORDS: [&str; 50] = [
     "employee", "associate", "subsidiary", "affiliate", "parent",
 ];
 
+/// Nouns that end a role phrase between list items: "its former
+/// operations chief", "its pharmacy-benefit unit".
+const ROLE_NOUNS: [&str; 24] = [
+    "chief", "officer", "executive", "ceo", "cfo", "coo", "founder", "co-founder", "president", "chairman", "director",
+    "manager", "owner", "unit", "subsidiary", "affiliate", "parent", "division", "partner", "controller", "treasurer",
+    "head", "employee", "principal",
+];
+
 /// The gap between two list items: commas, "and", titles and possessives
 /// ("X, and its former CEO, Y"), or an apposition of age and home town
 /// ("45, of Queens;").
@@ -646,6 +680,17 @@ fn list_gap(gap: &str) -> bool {
     let words: Vec<String> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let separated = gap.contains(',') || words.first().is_some_and(|w| w == "and" || w == "or");
     if g.is_empty() || (separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str()))) {
+        return true;
+    }
+    // "and its pharmacy-benefit unit", "and Acme's former operations chief,":
+    // a role after a possessive.
+    let possessive = words.iter().position(|w| matches!(w.as_str(), "its" | "his" | "her" | "their") || w.ends_with("'s") || w.ends_with("\u{2019}s"));
+    if separated
+        && words.len() <= 7
+        && let Some(i) = possessive
+        && words.last().is_some_and(|w| ROLE_NOUNS.contains(&w.as_str()))
+        && words[..i].iter().all(|w| LIST_WORDS.contains(&w.as_str()))
+    {
         return true;
     }
     let digits = g.chars().take_while(char::is_ascii_digit).count();
@@ -741,7 +786,11 @@ const MODIFIED: [&str; 40] = [
 fn modifier(doc: &Document<'_>, s: Span) -> bool {
     let after = doc.text.get(s.end..).unwrap_or("");
     let next = after.strip_prefix(' ').and_then(|t| t.split([' ', ',', '.', ';']).next()).unwrap_or("");
-    MODIFIED.contains(&next)
+    // "Acme welders", "Acme retirees": a plural noun of people.
+    let people = next.starts_with(|c: char| c.is_ascii_lowercase())
+        && ["ers", "ees", "ists", "ians", "ants", "ents", "ors"].iter().any(|e| next.ends_with(e))
+        && !["others", "orders", "answers", "covers", "offers", "enters", "delivers", "discovers", "recovers", "registers", "counters", "represents", "consents", "prevents", "asserts", "wants", "grants", "warrants", "plants"].contains(&next);
+    MODIFIED.contains(&next) || people
 }
 
 /// The party right before the trigger and those listed with it.
@@ -782,7 +831,8 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
                 continue;
             }
             let and = g.split_whitespace().next().is_some_and(|w| w == "and" || w == "or");
-            let co = co_plaintiffs && CO_PLAINTIFF.iter().any(|c| g == *c);
+            let g_bare = g.strip_suffix(" the").unwrap_or(&g);
+            let co = co_plaintiffs && CO_PLAINTIFF.iter().any(|c| g_bare == *c);
             // ", 47, of Hialeah," is an apposition, not a list.
             let apposition = g.starts_with(|c: char| c.is_ascii_digit());
             let comma_only = !and && !co && !apposition && !gap.contains(';') && plain.contains(',');
@@ -921,6 +971,30 @@ mod tests {
     fn cases_settling_with_an_authority_puts_it_on_the_plaintiff_side() {
         let text = "Brightwater Ltd. settled with the Federal Trade Commission in 2022.";
         assert_eq!(pairs(text), [pair("Federal Trade Commission", "Brightwater Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_negated_trigger_is_no_action() {
+        let text = "The Federal Trade Commission sued Ostrava Paints Ltd. in May. Corvane Chemical Corp. was not named as a defendant.";
+        assert_eq!(pairs(text), [pair("Federal Trade Commission", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_plea_and_a_sentence_share_their_subject() {
+        let text = "Glenn Harrow pleaded guilty in May to conspiracy to defraud the United States and was sentenced on Tuesday.";
+        assert_eq!(pairs(text), [pair("United States", "Glenn Harrow")]);
+    }
+
+    #[test]
+    fn cases_a_lawyer_who_speaks_for_a_party_is_no_side() {
+        let text = "Ostrava Paints Ltd. agreed to pay $3 million, the Justice Department announced. A lawyer for Ostrava, Nils Ferrand, said the company admitted no wrongdoing.";
+        assert_eq!(pairs(text), [pair("Justice Department", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_countersuit_against_unnamed_parties_reverses_nothing() {
+        let text = "The Federal Trade Commission sued Ostrava Paints Ltd. on Monday. Ostrava was sued last year by a group of dealers, and it countersued them in January.";
+        assert_eq!(pairs(text), [pair("Federal Trade Commission", "Ostrava Paints Ltd.")]);
     }
 
     #[test]
