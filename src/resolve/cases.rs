@@ -663,6 +663,9 @@ const LIST_WORDS: [&str; 50] = [
     "employee", "associate", "subsidiary", "affiliate", "parent",
 ];
 
+/// Legal suffixes a name may leave behind in a list gap.
+const SUFFIX_WORDS: [&str; 14] = ["Ltd.", "Ltd", "Inc.", "Inc", "Co.", "Corp.", "LLC", "L.P.", "A/S", "N.V.", "S.A.", "AG", "plc", "Limited"];
+
 /// Nouns that end a role phrase between list items: "its former
 /// operations chief", "its pharmacy-benefit unit".
 const ROLE_NOUNS: [&str; 24] = [
@@ -677,8 +680,25 @@ const ROLE_NOUNS: [&str; 24] = [
 fn list_gap(gap: &str) -> bool {
     let gap = without_asides(gap);
     let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
-    let words: Vec<String> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let separated = gap.contains(',') || words.first().is_some_and(|w| w == "and" || w == "or");
+    let separated = gap.contains(',') || g.starts_with("and ") || g.starts_with("or ") || g == "and" || g == "or";
+    // What a name leaves behind in the gap: a legal suffix the name did not
+    // take ("Co." + " Ltd., "), an affiliation ("Pfeil" + " of SAS and "),
+    // a word the next name did not take ("; Cederquist, Rodriguez, ").
+    let mut raw: Vec<&str> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).collect();
+    if raw.first() == Some(&"of") {
+        let names = raw[1..].iter().take_while(|w| w.starts_with(char::is_uppercase)).count();
+        if names > 0 {
+            raw.drain(..=names);
+        }
+    }
+    let residue = raw.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+    let kept: Vec<&str> = raw
+        .iter()
+        .copied()
+        .filter(|w| !(SUFFIX_WORDS.contains(w) || (gap.contains(';') && residue <= 2 && w.starts_with(char::is_uppercase))))
+        .collect();
+    let words: Vec<String> = kept.iter().map(|w| w.to_lowercase()).collect();
+    let separated = separated || words.first().is_some_and(|w| w == "and" || w == "or");
     if g.is_empty() || (separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str()))) {
         return true;
     }
@@ -1015,6 +1035,11 @@ mod tests {
         assert!(list_gap(" a/k/a Lana Velazquez, "));
         assert!(list_gap(", and its former CEO, "));
         assert!(!list_gap(" retained "));
+        assert!(list_gap(" Ltd., "), "a suffix the name left behind");
+        assert!(list_gap(" of Acme and "), "an affiliation of the item before");
+        assert!(list_gap("; Smith, Jones, "), "names left in a list of semicolons");
+        assert!(!list_gap(", Smith, Jones, "));
+        assert!(list_gap(" and its pharmacy-benefit unit "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
     }
 }
