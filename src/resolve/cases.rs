@@ -59,6 +59,65 @@ struct Frame {
     defendants: Vec<usize>,
     /// A frame that names no plaintiff by its nature ("pleaded guilty").
     takes_default: bool,
+    /// A frame that names no defendant by its nature: "the lawsuit filed
+    /// by X" is the article's action against its defendants.
+    takes_default_defendants: bool,
+    /// An appeal or counter-action with no object ("X appealed"): against
+    /// whoever stood on the other side of this party.
+    reverses: Option<usize>,
+}
+
+/// What a party is beside its name, for the sides it may take.
+struct Who {
+    /// Judges decide; they are never a side.
+    judge: Vec<bool>,
+    /// Lawyers speak for a side; they never bring an action themselves.
+    lawyer: Vec<bool>,
+    /// The United States, however the article writes it.
+    united_states: Option<usize>,
+}
+
+impl Who {
+    fn new(doc: &Document<'_>, rules: &RuleSet, parties: &Parties) -> Who {
+        let mut judge = vec![false; parties.list.len()];
+        let mut lawyer = vec![false; parties.list.len()];
+        for &(s, p) in &parties.mentions {
+            let before = doc.text.get(s.start.saturating_sub(40)..s.start).unwrap_or("");
+            let before = before.get(before.len().saturating_sub(24)..).unwrap_or(before).trim_end();
+            let after = doc.text.get(s.end..(s.end + 30).min(doc.text.len())).unwrap_or("");
+            let ends = |words: &[&str]| words.iter().any(|w| before.ends_with(w));
+            if ends(&["Judge", "Justice", "judge", "Magistrate", "Hon.", "Honorable"]) {
+                judge[p] = true;
+            }
+            let wide = doc.text.get(s.start.saturating_sub(60)..s.start).unwrap_or("").to_ascii_lowercase();
+            let for_party = ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
+                .iter()
+                .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.') && wide.trim_end().ends_with(',')));
+            if parties.list[p].kind == Kind::Person
+                && (for_party || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
+                    || [", a lawyer", ", an attorney", ", the lawyer", ", counsel for", ", a partner at", ", who represents"]
+                        .iter()
+                        .any(|a| after.starts_with(a)))
+            {
+                lawyer[p] = true;
+            }
+        }
+        let united_states = parties.list.iter().position(|x| {
+            x.name == "United States"
+                || x.mentions.iter().any(|m| m.rule.is_some_and(|r| rules.rules.get(r).is_some_and(|r| r.id == "org.us.united_states")))
+        });
+        Who { judge, lawyer, united_states }
+    }
+
+    /// Parties that may stand on a side: no judge.
+    fn sides(&self, list: Vec<usize>) -> Vec<usize> {
+        list.into_iter().filter(|&p| !self.judge.get(p).copied().unwrap_or(false)).collect()
+    }
+
+    /// Parties that may bring an action: no judge, no lawyer.
+    fn bringers(&self, list: Vec<usize>) -> Vec<usize> {
+        self.sides(list).into_iter().filter(|&p| !self.lawyer.get(p).copied().unwrap_or(false)).collect()
+    }
 }
 
 /// The cases of an article.
@@ -81,11 +140,15 @@ pub fn resolve(
     courts: &[Court],
     dates: &[ResolvedDate],
 ) -> Cases {
+    let who = Who::new(doc, rules, parties);
     let mut frames: Vec<Frame> = Vec::new();
     // Parties the article shows prosecuting: strong ("prosecuted by X")
     // and weak ("X announced").
     let mut prosecutors = Vec::new();
     let mut announcers = Vec::new();
+    // Claimants who join the article's main action ("the states of A and B
+    // joined the settlement").
+    let mut joiners: Vec<usize> = Vec::new();
     for m in selected.of(Label::CaseTrigger) {
         let Some(sentence) = doc.sentences.get(doc.sentence_of(m.span.start)).copied() else { continue };
         // The sides of an action are named near its trigger.
@@ -93,67 +156,187 @@ pub fn resolve(
         let left = Span::new(near.start, m.span.start);
         let right = Span::new(m.span.end, near.end);
         let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
-        let nearest_left = || parties.last_within(left);
+        let trigger = doc.str(m.span).to_ascii_lowercase();
+        let reversing = trigger.contains("counter") || trigger.contains("appeal");
+        // "was not named as a defendant", "has never been charged": no action.
+        let just_before = doc.str(Span::new(left.end.saturating_sub(16).max(left.start), left.end));
+        let just_before = format!(" {}", just_before.to_ascii_lowercase());
+        if [" not ", "n't ", " never ", " no "].iter().any(|n| just_before.contains(n)) {
+            continue;
+        }
+        // "sued X on Monday, accusing the companies of ...": the same action.
+        if frame == "active" && trigger.ends_with("ing") && doc.str(left).trim_end().ends_with(',') {
+            continue;
+        }
+        let mut takes_default = matches!(frame, "defendant" | "object" | "allegation");
+        let mut takes_default_defendants = false;
+        let mut reverses = None;
         let (plaintiffs, defendants) = match frame {
             "active" => {
-                let Some((_, p)) = nearest_left() else { continue };
-                let mut defendants = list_after(doc, parties, right, 160);
-                // "Dexcom countersued in the same court": a counter-action
-                // with no object is against who sued the party.
-                if defendants.is_empty() && doc.str(m.span).to_ascii_lowercase().contains("counter") {
-                    defendants = frames
-                        .iter()
-                        .rev()
-                        .find(|f| f.defendants.contains(&p))
-                        .map(|f| f.plaintiffs.clone())
-                        .unwrap_or_default();
+                // "the charges", "the SEC's charges": a noun, not a verb.
+                if noun_use(doc, m.span) {
+                    continue;
                 }
-                (vec![p], defendants)
+                let named = list_before_with(doc, parties, left, true);
+                let mut plaintiffs = who.bringers(named.clone());
+                if plaintiffs.is_empty() {
+                    match anaphor_before(doc, parties, &who, left, &frames) {
+                        Some(Anaphor::Parties(found)) => plaintiffs = who.bringers(found),
+                        Some(Anaphor::Default) => takes_default = true,
+                        // "Judge X entered a default judgment against Y", "a
+                        // jury returned a verdict against Y": the action of
+                        // the article's plaintiff.
+                        None if !named.is_empty() || ruling(&trigger) => takes_default = true,
+                        None => continue,
+                    }
+                }
+                // "filed a lawsuit on behalf of X against Y": X brings it too.
+                let (behalf, rest) = behalf_of(doc, parties, right);
+                plaintiffs.extend(who.bringers(behalf));
+                let against = doc.str(rest).find(" against ").filter(|&i| i < 120).map(|i| Span::new(rest.start + i + 9, rest.end));
+                let mut defendants = list_after(doc, parties, against.unwrap_or(rest), if against.is_some() { 40 } else { 160 });
+                if defendants.is_empty() {
+                    defendants = anaphor_after(doc, parties, against.unwrap_or(rest)).unwrap_or_default();
+                }
+                // "countersued them": against parties the article leaves unnamed.
+                let unnamed = doc.str(rest).trim_start().split([' ', ',', '.']).next().is_some_and(|w| matches!(w, "them" | "it"));
+                if defendants.is_empty() && reversing && !unnamed {
+                    reverses = plaintiffs.first().copied();
+                }
+                (plaintiffs, who.sides(defendants))
             }
             "passive" => {
-                let plaintiffs = list_after(doc, parties, right, 60);
+                let (mut plaintiffs, end) = list_after_end(doc, parties, right, 60);
+                // "the suit filed on behalf of the United States by X".
+                if let Some(i) = trigger.find("behalf of ") {
+                    let inside = Span::new(m.span.start + i, m.span.end);
+                    plaintiffs.extend(parties.within(inside).map(|(_, p)| p));
+                }
+                // "filed by X on behalf of the United States".
+                if let Some(end) = end {
+                    let (behalf, _) = behalf_of(doc, parties, Span::new(end, right.end));
+                    plaintiffs.extend(behalf);
+                }
+                let plaintiffs = who.bringers(plaintiffs);
                 let against = doc.str(right).find(" against ").map(|i| Span::new(right.start + i + 9, right.end));
+                let verb = ["was ", "were ", "is ", "are ", "been ", "being ", "has ", "have ", "had "].iter().any(|v| trigger.starts_with(v));
                 let defendants = match against {
                     Some(a) => list_after(doc, parties, a, 40),
-                    None => list_before(doc, parties, left),
+                    // "Nokia was sued by Amazon": the subject.
+                    None if verb => {
+                        let before = list_before(doc, parties, left);
+                        if before.is_empty() {
+                            match anaphor_before(doc, parties, &who, left, &frames) {
+                                Some(Anaphor::Parties(found)) => found,
+                                _ => Vec::new(),
+                            }
+                        } else {
+                            before
+                        }
+                    }
+                    // "the appeal filed by X": against who X stood against.
+                    None if reversing => {
+                        reverses = plaintiffs.first().copied();
+                        Vec::new()
+                    }
+                    // "the lawsuit filed by X": the article's action.
+                    None => {
+                        takes_default_defendants = true;
+                        Vec::new()
+                    }
                 };
-                (plaintiffs, defendants)
+                (plaintiffs, who.sides(defendants))
             }
             "defendant" => {
-                let before = list_before(doc, parties, left);
+                // "X pleaded guilty in May and was sentenced": X again.
+                let coordinated = doc.str(left).trim_end().ends_with(" and");
+                let previous = frames.last().filter(|f| doc.sentence_of(f.at.start) == doc.sentence_of(m.span.start));
+                let mut before = match previous {
+                    Some(f) if coordinated => f.defendants.clone(),
+                    _ => who.sides(list_before(doc, parties, left)),
+                };
+                if !["guilty", "convicted", "sentenced", "indicted", "charged", "arrested"].iter().any(|w| trigger.contains(w)) {
+                    // A lawyer who "admitted" or "agreed" speaks for a side.
+                    before = who.bringers(before);
+                }
+                if before.is_empty()
+                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames)
+                {
+                    before = who.sides(found);
+                }
                 if before.is_empty() {
                     // "the airlines that have pleaded guilty ... are: X, Y"
-                    let rest = doc.str(right);
-                    let are = rest.find(" are: ").map(|i| i + 6).or_else(|| rest.find(" are ").map(|i| i + 5));
-                    let after = are.map(|i| list_after(doc, parties, Span::new(right.start + i, right.end), 4)).unwrap_or_default();
-                    (Vec::new(), after)
+                    (Vec::new(), who.sides(list_after_are(doc, parties, right)))
                 } else {
                     (Vec::new(), before)
                 }
             }
-            "object" => (Vec::new(), list_after(doc, parties, right, 4)),
+            "object" => {
+                let mut after = list_after(doc, parties, right, 4);
+                if after.is_empty() {
+                    after = list_after_are(doc, parties, right);
+                }
+                (Vec::new(), who.sides(after))
+            }
+            "settlement" => {
+                // "X settled with the SEC", "a settlement with the state of
+                // Y and Z": authorities on one side, the others on the other.
+                let mut sides = who.sides(list_before(doc, parties, left));
+                if sides.is_empty()
+                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames)
+                {
+                    sides = who.sides(found);
+                }
+                sides.extend(who.sides(list_after(doc, parties, right, 60)));
+                let (plaintiffs, defendants): (Vec<usize>, Vec<usize>) =
+                    sides.into_iter().partition(|&p| is_authority(parties, &who, p));
+                if plaintiffs.is_empty() {
+                    continue;
+                }
+                if defendants.is_empty() {
+                    joiners.extend(plaintiffs);
+                    continue;
+                }
+                takes_default = false;
+                (plaintiffs, defendants)
+            }
+            "joined" => {
+                // "the states of A and B joined the lawsuit": claimants too.
+                joiners.extend(who.bringers(list_before(doc, parties, left)));
+                continue;
+            }
             "caption" => {
-                let before = parties.last_within(left).filter(|(s, _)| doc.str(Span::new(s.end, m.span.start)).trim().is_empty());
+                let before = parties.last_within(left).filter(|(s, _)| caption_gap(doc.str(Span::new(s.end, m.span.start))));
                 let after = list_after(doc, parties, right, 2);
                 match before {
-                    Some((_, a)) if !after.is_empty() => (vec![a], after),
+                    Some((s, a)) if !after.is_empty() => {
+                        // "United States ex rel. Doe v. Acme": the relator and
+                        // the government both bring it.
+                        let mut plaintiffs = vec![a];
+                        let head = Span::new(left.start, s.start);
+                        let rel = doc.str(head).trim_end();
+                        if rel.ends_with("ex rel.") || rel.ends_with("ex rel") {
+                            plaintiffs.extend(parties.last_within(head).map(|(_, p)| p));
+                        }
+                        (plaintiffs, after)
+                    }
                     _ => continue,
                 }
             }
             "allegation" => {
                 // "the SEC alleges that X and Y ...": the accuser, when named,
                 // against the accused; else the article's plaintiff.
-                let accuser = nearest_left().map(|(_, p)| p).filter(|&p| is_authority(parties, p));
-                (accuser.into_iter().collect(), list_after(doc, parties, right, 12))
+                let accuser = parties.last_within(left).map(|(_, p)| p).filter(|&p| is_authority(parties, &who, p));
+                (accuser.into_iter().collect(), who.sides(list_after(doc, parties, right, 12)))
             }
             "prosecutor" => {
-                let by = doc.str(m.span).to_ascii_lowercase().ends_with(" by");
+                let by = trigger.ends_with(" by");
                 let (found, into) = if by {
                     (list_after(doc, parties, right, 20), &mut prosecutors)
                 } else {
                     (list_before(doc, parties, left), &mut announcers)
                 };
-                for p in found.into_iter().filter(|&p| is_authority(parties, p)) {
+                for p in found.into_iter().filter(|&p| is_authority(parties, &who, p)) {
                     if !into.contains(&p) {
                         into.push(p);
                     }
@@ -163,18 +346,32 @@ pub fn resolve(
             _ => continue,
         };
         let defendants: Vec<usize> = defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
-        if !defendants.is_empty() {
-            let takes_default = matches!(frame, "defendant" | "object" | "allegation");
-            frames.push(Frame { at: m.span, plaintiffs, defendants, takes_default });
+        if !defendants.is_empty() || ((takes_default_defendants || reverses.is_some()) && !plaintiffs.is_empty()) {
+            frames.push(Frame { at: m.span, plaintiffs, defendants, takes_default, takes_default_defendants, reverses });
         }
     }
     let default_plaintiffs: Vec<usize> = frames
         .iter()
-        .find(|f| !f.plaintiffs.is_empty())
+        .find(|f| !f.plaintiffs.is_empty() && !f.defendants.is_empty())
         .map(|f| f.plaintiffs.clone())
-        .or_else(|| parties.list.iter().position(|p| p.name == "United States").map(|p| vec![p]))
+        .or_else(|| who.united_states.map(|p| vec![p]))
         .or_else(|| (!prosecutors.is_empty()).then(|| prosecutors.clone()))
         .unwrap_or(announcers);
+    let default_defendants: Vec<usize> =
+        frames.iter().find(|f| !f.defendants.is_empty()).map(|f| f.defendants.clone()).unwrap_or_default();
+    // An appeal or a counter-action is against who stood on the other side.
+    let opposite: Vec<Option<Vec<usize>>> = frames
+        .iter()
+        .map(|f| {
+            let p = f.reverses?;
+            let side = |g: &Frame| if g.plaintiffs.is_empty() && g.takes_default { default_plaintiffs.clone() } else { g.plaintiffs.clone() };
+            frames
+                .iter()
+                .find(|g| g.defendants.contains(&p))
+                .map(side)
+                .or_else(|| frames.iter().find(|g| g.reverses.is_none() && side(g).contains(&p) && !g.defendants.is_empty()).map(|g| g.defendants.clone()))
+        })
+        .collect();
     let main_plaintiff = frames.first().and_then(|f| {
         if f.plaintiffs.is_empty() && f.takes_default { default_plaintiffs.first() } else { f.plaintiffs.first() }.copied()
     });
@@ -182,11 +379,33 @@ pub fn resolve(
         courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, c.id.clone()))).collect();
     court_mentions.sort_by_key(|(s, _)| *s);
     let mut cases: Vec<Case> = Vec::new();
-    for f in frames {
+    // "X pleaded guilty to a charge brought by Y": a frame without a
+    // plaintiff takes the one its own sentence names first.
+    let sentence_plaintiffs: Vec<Option<Vec<usize>>> = frames
+        .iter()
+        .map(|f| {
+            let i = doc.sentence_of(f.at.start);
+            frames
+                .iter()
+                .find(|g| !g.plaintiffs.is_empty() && doc.sentence_of(g.at.start) == i)
+                .map(|g| g.plaintiffs.clone())
+        })
+        .collect();
+    for ((f, opposite), near) in frames.into_iter().zip(opposite).zip(sentence_plaintiffs) {
         // Only a frame that names no plaintiff by its nature takes the
         // article's; "sued by a group of funds" names an unnamed one.
-        let plaintiffs = if f.plaintiffs.is_empty() && f.takes_default { default_plaintiffs.clone() } else { f.plaintiffs };
-        let defendants: Vec<usize> = f.defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect();
+        let plaintiffs = if f.plaintiffs.is_empty() && f.takes_default {
+            near.unwrap_or_else(|| default_plaintiffs.clone())
+        } else {
+            f.plaintiffs
+        };
+        let defendants = match (f.defendants.is_empty(), opposite) {
+            (true, Some(o)) => o,
+            (true, None) if f.takes_default_defendants => default_defendants.clone(),
+            _ => f.defendants,
+        };
+        let plaintiffs = unique(plaintiffs);
+        let defendants = unique(defendants.into_iter().filter(|d| !plaintiffs.contains(d)).collect());
         if plaintiffs.is_empty() || defendants.is_empty() {
             continue;
         }
@@ -194,16 +413,35 @@ pub fn resolve(
         let sentence = doc.around(f.at, sentence, 300);
         let first_in = |i: usize| court_mentions.get(i).filter(|(s, _)| sentence.contains(*s));
         let court = first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone());
-        let d = dates.partition_point(|d| d.span.start < sentence.start);
-        let filed = dates.get(d).filter(|d| sentence.contains(d.span)).and_then(|d| d.value.value.clone());
+        let filed = filed_date(doc, dates, f.at, sentence);
         let subject = subject(doc.str(Span::new(f.at.end, sentence.end)));
-        match cases.iter_mut().find(|c| c.plaintiffs == plaintiffs && c.defendants == defendants) {
+        match cases.iter_mut().find(|c| same(&c.plaintiffs, &plaintiffs) && same(&c.defendants, &defendants)) {
             Some(c) => {
                 c.court = c.court.take().or(court);
                 c.filed = c.filed.take().or(filed);
                 c.subject = c.subject.take().or(subject);
             }
             None => cases.push(Case { plaintiffs, defendants, court, filed, subject }),
+        }
+    }
+    // Claimants who joined: plaintiffs of the article's main action, which
+    // may then be the same as another reported.
+    if let Some(main) = cases.first_mut() {
+        for p in joiners {
+            if !main.plaintiffs.contains(&p) && !main.defendants.contains(&p) {
+                main.plaintiffs.push(p);
+            }
+        }
+    }
+    let mut i = 1;
+    while i < cases.len() {
+        if same(&cases[0].plaintiffs, &cases[i].plaintiffs) && same(&cases[0].defendants, &cases[i].defendants) {
+            let c = cases.remove(i);
+            cases[0].court = cases[0].court.take().or(c.court);
+            cases[0].filed = cases[0].filed.take().or(c.filed);
+            cases[0].subject = cases[0].subject.take().or(c.subject);
+        } else {
+            i += 1;
         }
     }
     // One court named in the whole article is where its one action is.
@@ -213,12 +451,206 @@ pub fn resolve(
     Cases { list: cases, main_plaintiff }
 }
 
+/// True when two sides hold the same parties, in any order.
+fn same(a: &[usize], b: &[usize]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+/// The list without repeats, in order of first appearance.
+fn unique(list: Vec<usize>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The date an action was filed: the date after "filed" or "on" near the
+/// trigger, else the first date of its sentence.
+fn filed_date(doc: &Document<'_>, dates: &[ResolvedDate], at: Span, sentence: Span) -> Option<String> {
+    let d = dates.partition_point(|d| d.span.start < sentence.start);
+    let in_sentence = dates[d..].iter().take_while(|d| d.span.end <= sentence.end);
+    let mut first = None;
+    for date in in_sentence {
+        if date.value.value.is_none() {
+            continue;
+        }
+        let before = doc.text.get(date.span.start.saturating_sub(12)..date.span.start).unwrap_or("").to_ascii_lowercase();
+        if (before.contains("filed") || before.ends_with("on ")) && date.span.start + 120 >= at.start {
+            return date.value.value.clone();
+        }
+        first = first.or_else(|| date.value.value.clone());
+    }
+    first
+}
+
+/// True for a trigger that reports a ruling ("judgment against"), which a
+/// court gives for the article's plaintiff.
+fn ruling(trigger: &str) -> bool {
+    ["judgment", "verdict", "order", "injunction"].iter().any(|w| trigger.contains(w))
+}
+
+/// True when a one-word trigger is used as a noun or an adjective: "the
+/// charges", "the SEC's charges", "the charged conspiracy", "the accused".
+fn noun_use(doc: &Document<'_>, trigger: Span) -> bool {
+    if doc.str(trigger).contains(' ') {
+        return false;
+    }
+    let i = doc.token_at(trigger.start);
+    let Some(prev) = i.checked_sub(1).and_then(|j| doc.tokens.get(j)) else { return false };
+    const BEFORE_NOUN: [&str; 22] = [
+        "the", "a", "an", "its", "his", "her", "their", "these", "those", "such", "any", "all", "'s", "\u{2019}s", "of",
+        "criminal", "civil", "parallel", "pending", "settled", "related", "similar",
+    ];
+    BEFORE_NOUN.contains(&doc.str(prev.span).to_ascii_lowercase().as_str())
+}
+
+/// "X, Y, et al., v. Z" and "X v. Z": what may stand between a caption's
+/// plaintiff and the "v.".
+fn caption_gap(gap: &str) -> bool {
+    let g = gap.trim_matches(|c: char| c == ',' || c.is_whitespace());
+    g.is_empty() || g == "et al."
+}
+
+/// "on behalf of X" at the start of `region` (after a comma or not): the
+/// parties it names, and the region after them.
+fn behalf_of(doc: &Document<'_>, parties: &Parties, region: Span) -> (Vec<usize>, Span) {
+    let text = doc.str(region);
+    let lead = text.len() - text.trim_start_matches([',', ' ']).len();
+    let rest = &text[lead..];
+    if !rest.starts_with("on behalf of ") {
+        return (Vec::new(), region);
+    }
+    let from = Span::new(region.start + lead + 13, region.end);
+    match list_after_end(doc, parties, from, 10) {
+        (found, Some(end)) => (found, Span::new(end, region.end)),
+        _ => (Vec::new(), region),
+    }
+}
+
+/// A phrase that refers back to parties already named.
+enum Anaphor {
+    /// These parties.
+    Parties(Vec<usize>),
+    /// The article's plaintiff ("the government" where no United States is
+    /// named).
+    Default,
+}
+
+/// Nouns after "the" (with up to two modifiers: "the Finnish firm") that
+/// refer back to the latest organization named.
+const COMPANY_NOUNS: [&str; 24] = [
+    "company", "firm", "bank", "group", "carrier", "maker", "manufacturer", "retailer", "insurer", "lender", "airline",
+    "automaker", "chipmaker", "drugmaker", "startup", "giant", "conglomerate", "operator", "supplier", "contractor",
+    "corporation", "business", "subsidiary", "companies",
+];
+
+/// Nouns after "the" that refer back to the latest authority named.
+const AUTHORITY_NOUNS: [&str; 7] = ["agency", "commission", "regulator", "department", "division", "office", "ministry"];
+
+/// Words between a subject and its verb that say nothing of either.
+const ADVERBS: [&str; 16] = [
+    "also", "previously", "later", "subsequently", "today", "yesterday", "ultimately", "eventually", "separately",
+    "then", "recently", "has", "have", "had", "itself", "both",
+];
+
+/// The anaphor right before a trigger, in subject position: "the latter
+/// sued", "the company agreed to pay", "the defendants will pay", "the
+/// government filed suit".
+fn anaphor_before(doc: &Document<'_>, parties: &Parties, who: &Who, left: Span, frames: &[Frame]) -> Option<Anaphor> {
+    let text = doc.str(left);
+    let tail = text.get(text.len().saturating_sub(60)..).unwrap_or(text);
+    let lower = tail.to_lowercase();
+    let mut words: Vec<&str> = lower.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    while words.last().is_some_and(|w| ADVERBS.contains(w)) {
+        words.pop();
+    }
+    let n = words.len();
+    let last = *words.last()?;
+    let at = left.end.saturating_sub(tail.len() - lower.rfind(last).unwrap_or(0).min(tail.len()));
+    let the_before = |k: usize| (1..=k.min(n - 1)).any(|j| words[n - 1 - j] == "the" && j <= 3);
+    match last {
+        "defendants" | "defendant" => frames.iter().rev().find(|f| !f.defendants.is_empty()).map(|f| Anaphor::Parties(f.defendants.clone())),
+        "latter" | "former" if n >= 2 && words[n - 2] == "the" => {
+            let skip = usize::from(last == "former");
+            recent(parties, at, skip, |_| true).map(|p| Anaphor::Parties(vec![p]))
+        }
+        "government" if the_before(2) => Some(who.united_states.map_or(Anaphor::Default, |p| Anaphor::Parties(vec![p]))),
+        "prosecutors" => Some(Anaphor::Default),
+        w if COMPANY_NOUNS.contains(&w) && the_before(3) => {
+            recent(parties, at, 0, |p| parties.list[p].kind == Kind::Organization && !is_authority(parties, who, p))
+                .map(|p| Anaphor::Parties(vec![p]))
+        }
+        w if AUTHORITY_NOUNS.contains(&w) && the_before(2) => Some(
+            recent(parties, at, 0, |p| is_authority(parties, who, p)).map_or(Anaphor::Default, |p| Anaphor::Parties(vec![p])),
+        ),
+        "he" | "she" => recent(parties, at, 0, |p| parties.list[p].kind == Kind::Person).map(|p| Anaphor::Parties(vec![p])),
+        _ => None,
+    }
+}
+
+/// The anaphor right after a trigger, in object position: "sued the
+/// latter", "against the company", "against him".
+fn anaphor_after(doc: &Document<'_>, parties: &Parties, region: Span) -> Option<Vec<usize>> {
+    let text = doc.str(region);
+    let head = text.get(..text.len().min(40)).unwrap_or(text).trim_start().to_lowercase();
+    let words: Vec<&str> = head.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|w| !w.is_empty()).take(4).collect();
+    let at = region.start;
+    let found = match words.as_slice() {
+        ["the", "latter", ..] => recent(parties, at, 0, |_| true),
+        ["the", "former", ..] => recent(parties, at, 1, |_| true),
+        ["him" | "her", ..] => recent(parties, at, 0, |p| parties.list[p].kind == Kind::Person),
+        ["the", rest @ ..] => {
+            let noun = rest.iter().take(3).position(|w| COMPANY_NOUNS.contains(w))?;
+            // "the company's founder" is a person, not the company.
+            if rest[noun + 1..].first().is_some_and(|w| *w == "'s" || w.ends_with("'s")) || head.contains(&format!("{}'s", rest[noun])) || head.contains(&format!("{}\u{2019}s", rest[noun])) {
+                return None;
+            }
+            recent(parties, at, 0, |p| parties.list[p].kind == Kind::Organization)
+        }
+        _ => None,
+    };
+    found.map(|p| vec![p])
+}
+
+/// The latest party before `at` that `fits`, skipping `skip` other parties
+/// first ("the former" skips the latter). Looks back a bounded number of
+/// mentions.
+fn recent(parties: &Parties, at: usize, skip: usize, fits: impl Fn(usize) -> bool) -> Option<usize> {
+    let i = parties.mentions.partition_point(|(s, _)| s.end <= at);
+    let mut seen: Vec<usize> = Vec::new();
+    for &(_, p) in parties.mentions[..i].iter().rev().take(60) {
+        if seen.contains(&p) {
+            continue;
+        }
+        seen.push(p);
+        if seen.len() > skip && fits(p) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// "... are: X, Y", "... include X and Y": the list after the verb.
+fn list_after_are(doc: &Document<'_>, parties: &Parties, right: Span) -> Vec<usize> {
+    let rest = doc.str(right);
+    let at = [" are: ", " are ", " include ", " were "]
+        .iter()
+        .filter_map(|w| rest.find(w).map(|i| i + w.len()))
+        .filter(|&i| i < 160)
+        .min();
+    at.map(|i| list_after(doc, parties, Span::new(right.start + i, right.end), 4)).unwrap_or_default()
+}
+
 /// Parties who prosecute or enforce: agencies, regulators, governments.
-fn is_authority(parties: &Parties, p: usize) -> bool {
-    parties.list.get(p).is_some_and(|x| {
-        x.kind == Kind::Organization
-            && (x.name == "United States" || x.org_kind.as_deref().is_some_and(|k| matches!(k, "agency" | "regulator" | "government")))
-    })
+fn is_authority(parties: &Parties, who: &Who, p: usize) -> bool {
+    who.united_states == Some(p)
+        || parties.list.get(p).is_some_and(|x| {
+            x.kind == Kind::Organization
+                && (x.name == "United States" || x.org_kind.as_deref().is_some_and(|k| matches!(k, "agency" | "regulator" | "government")))
+        })
 }
 
 /// Words that may stand between the items of a list of parties: "X, and
@@ -231,15 +663,54 @@ const LIST_WORDS: [&str; 50] = [
     "employee", "associate", "subsidiary", "affiliate", "parent",
 ];
 
+/// Legal suffixes a name may leave behind in a list gap.
+const SUFFIX_WORDS: [&str; 14] = ["Ltd.", "Ltd", "Inc.", "Inc", "Co.", "Corp.", "LLC", "L.P.", "A/S", "N.V.", "S.A.", "AG", "plc", "Limited"];
+
+/// Nouns that end a role phrase between list items: "its former
+/// operations chief", "its pharmacy-benefit unit".
+const ROLE_NOUNS: [&str; 24] = [
+    "chief", "officer", "executive", "ceo", "cfo", "coo", "founder", "co-founder", "president", "chairman", "director",
+    "manager", "owner", "unit", "subsidiary", "affiliate", "parent", "division", "partner", "controller", "treasurer",
+    "head", "employee", "principal",
+];
+
 /// The gap between two list items: commas, "and", titles and possessives
 /// ("X, and its former CEO, Y"), or an apposition of age and home town
 /// ("45, of Queens;").
 fn list_gap(gap: &str) -> bool {
     let gap = without_asides(gap);
     let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
-    let words: Vec<String> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let separated = gap.contains(',') || words.first().is_some_and(|w| w == "and" || w == "or");
+    let separated = gap.contains(',') || g.starts_with("and ") || g.starts_with("or ") || g == "and" || g == "or";
+    // What a name leaves behind in the gap: a legal suffix the name did not
+    // take ("Co." + " Ltd., "), an affiliation ("Pfeil" + " of SAS and "),
+    // a word the next name did not take ("; Cederquist, Rodriguez, ").
+    let mut raw: Vec<&str> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).collect();
+    if raw.first() == Some(&"of") {
+        let names = raw[1..].iter().take_while(|w| w.starts_with(char::is_uppercase)).count();
+        if names > 0 {
+            raw.drain(..=names);
+        }
+    }
+    let residue = raw.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+    let kept: Vec<&str> = raw
+        .iter()
+        .copied()
+        .filter(|w| !(SUFFIX_WORDS.contains(w) || (gap.contains(';') && residue <= 2 && w.starts_with(char::is_uppercase))))
+        .collect();
+    let words: Vec<String> = kept.iter().map(|w| w.to_lowercase()).collect();
+    let separated = separated || words.first().is_some_and(|w| w == "and" || w == "or");
     if g.is_empty() || (separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str()))) {
+        return true;
+    }
+    // "and its pharmacy-benefit unit", "and Acme's former operations chief,":
+    // a role after a possessive.
+    let possessive = words.iter().position(|w| matches!(w.as_str(), "its" | "his" | "her" | "their") || w.ends_with("'s") || w.ends_with("\u{2019}s"));
+    if separated
+        && words.len() <= 7
+        && let Some(i) = possessive
+        && words.last().is_some_and(|w| ROLE_NOUNS.contains(&w.as_str()))
+        && words[..i].iter().all(|w| LIST_WORDS.contains(&w.as_str()))
+    {
         return true;
     }
     let digits = g.chars().take_while(char::is_ascii_digit).count();
@@ -271,8 +742,23 @@ fn without_asides(gap: &str) -> String {
 /// The party right after `region`'s start (within `reach` bytes) and those
 /// listed with it.
 fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize) -> Vec<usize> {
+    list_after_end(doc, parties, region, reach).0
+}
+
+/// Links after which a name is an aside of the item before it: "Colgate as
+/// a successor to Mennen", "Pfeil of SAS".
+const ASIDE_LINKS: [&str; 6] = ["as a successor to ", "as successor to ", "successor to ", "a subsidiary of ", "the parent of ", "a unit of "];
+
+/// True when the gap before a person's affiliation: "Jane Roe of Acme".
+fn affiliation(gap: &str) -> bool {
+    matches!(gap, " of " | " at " | ", of ")
+}
+
+/// `list_after`, with where the list ends.
+fn list_after_end(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize) -> (Vec<usize>, Option<usize>) {
     let mut out: Vec<usize> = Vec::new();
     let mut last_end: Option<usize> = None;
+    let mut last_person = false;
     for (s, p) in parties.within(region) {
         // "former Leo Burnett employees, Greg Hamilton and Michele Casey":
         // a name used as a modifier is no side.
@@ -282,45 +768,103 @@ fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize)
         match last_end {
             None if s.start > region.start + reach => break,
             None => {}
-            Some(end) if !list_gap(doc.str(Span::new(end, s.start))) => break,
-            Some(_) => {}
+            Some(end) => {
+                let gap = doc.str(Span::new(end, s.start));
+                // "Jane Roe of Acme, John Doe of Beta": Acme qualifies Roe.
+                let is_org = parties.list[p].kind == Kind::Organization;
+                let bare = gap.strip_suffix("the ").or_else(|| gap.strip_suffix("The ")).unwrap_or(gap);
+                if (last_person && is_org && affiliation(gap)) || ASIDE_LINKS.iter().any(|l| bare.ends_with(l)) {
+                    last_end = Some(s.end);
+                    last_person = false;
+                    continue;
+                }
+                if !list_gap(gap) {
+                    break;
+                }
+            }
         }
         if !out.contains(&p) {
             out.push(p);
         }
+        last_person = parties.list[p].kind == Kind::Person;
         last_end = Some(s.end);
     }
-    out
+    (out, last_end)
 }
 
 /// Nouns after which a name only qualifies someone: "Leo Burnett
 /// employees", "Amazon shareholders".
-const MODIFIED: [&str; 16] = [
+const MODIFIED: [&str; 40] = [
     "employee", "employees", "executive", "executives", "shareholders", "investors", "customers", "officials",
-    "workers", "staff", "lawyer", "lawyers", "spokesperson", "spokesman", "spokeswoman", "subsidiary",
+    "workers", "staff", "lawyer", "lawyers", "spokesperson", "spokesman", "spokeswoman", "subsidiary", "nurse",
+    "nurses", "doctor", "doctors", "physician", "physicians", "manager", "managers", "engineer", "engineers",
+    "accountant", "accountants", "auditor", "auditors", "salesman", "salespeople", "representative",
+    "representatives", "consultant", "consultants", "insider", "insiders", "officer", "officers",
 ];
 
 /// True when the mention at `s` modifies a noun of `MODIFIED`.
 fn modifier(doc: &Document<'_>, s: Span) -> bool {
     let after = doc.text.get(s.end..).unwrap_or("");
     let next = after.strip_prefix(' ').and_then(|t| t.split([' ', ',', '.', ';']).next()).unwrap_or("");
-    MODIFIED.contains(&next)
+    // "Acme welders", "Acme retirees": a plural noun of people.
+    let people = next.starts_with(|c: char| c.is_ascii_lowercase())
+        && ["ers", "ees", "ists", "ians", "ants", "ents", "ors"].iter().any(|e| next.ends_with(e))
+        && !["others", "orders", "answers", "covers", "offers", "enters", "delivers", "discovers", "recovers", "registers", "counters", "represents", "consents", "prevents", "asserts", "wants", "grants", "warrants", "plants"].contains(&next);
+    MODIFIED.contains(&next) || people
 }
 
 /// The party right before the trigger and those listed with it.
 fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize> {
+    list_before_with(doc, parties, region, false)
+}
+
+/// Links between co-plaintiffs before an action: "the states of A and B,
+/// together with the FTC, sued", "X, on behalf of Y, filed".
+const CO_PLAINTIFF: [&str; 5] = ["together with", "along with", "joined by", "on behalf of", "in conjunction with"];
+
+/// The parties right before the trigger, listed together. A gap of commas
+/// alone ("the Army, the Justice Department announced") makes a list only
+/// when "and" or "or" joins its last items ("A, B and C"). With
+/// `co_plaintiffs`, "together with" and "on behalf of" join items too.
+fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plaintiffs: bool) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     let mut end = region.end;
-    let mut next_start: Option<usize> = None;
+    let mut next: Option<(usize, usize)> = None;
+    let mut joined = false;
     while let Some((s, p)) = parties.last_within(Span::new(region.start, end)) {
-        if let Some(start) = next_start
-            && !list_gap(doc.str(Span::new(s.end, start))) {
+        // "Sunpoint's former billing manager, Jane Roe, pleaded guilty":
+        // a possessor only qualifies who follows.
+        if doc.text.get(s.end..).is_some_and(|t| t.starts_with("'s ") || t.starts_with("\u{2019}s ")) {
+            end = s.start;
+            continue;
+        }
+        if let Some((start, later)) = next {
+            let gap = doc.str(Span::new(s.end, start));
+            let plain = without_asides(gap);
+            let g = plain.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace()).to_lowercase();
+            let is_person = parties.list[p].kind == Kind::Person;
+            if is_person && parties.list[later].kind == Kind::Organization && affiliation(gap) && out.first() == Some(&later) {
+                // "Keith Roe of Acme pleaded guilty": Roe, not Acme.
+                out[0] = p;
+                next = Some((s.start, p));
+                end = s.start;
+                continue;
+            }
+            let and = g.split_whitespace().next().is_some_and(|w| w == "and" || w == "or");
+            let g_bare = g.strip_suffix(" the").unwrap_or(&g);
+            let co = co_plaintiffs && CO_PLAINTIFF.iter().any(|c| g_bare == *c);
+            // ", 47, of Hialeah," is an apposition, not a list.
+            let apposition = g.starts_with(|c: char| c.is_ascii_digit());
+            let comma_only = !and && !co && !apposition && !gap.contains(';') && plain.contains(',');
+            if !(co || (list_gap(gap) && (!comma_only || joined))) {
                 break;
             }
+            joined |= and || co || gap.contains(';');
+        }
         if !out.contains(&p) {
             out.insert(0, p);
         }
-        next_start = Some(s.start);
+        next = Some((s.start, p));
         end = s.start;
     }
     out
@@ -363,6 +907,124 @@ pub fn roles(cases: &[Case], parties: usize) -> Vec<BTreeSet<Role>> {
 mod tests {
     use super::*;
 
+    /// Every (plaintiff, defendant) pair the built-in rules find in `text`.
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        let extractor = crate::Extractor::builtin().expect("built-in rules");
+        let record = extractor.extract(&crate::Article::new("t", text));
+        let mut out: Vec<(String, String)> = record
+            .cases
+            .iter()
+            .flat_map(|c| c.plaintiffs.iter().flat_map(move |p| c.defendants.iter().map(move |d| (p.clone(), d.clone()))))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn pair(p: &str, d: &str) -> (String, String) {
+        (p.to_string(), d.to_string())
+    }
+
+    #[test]
+    fn cases_a_list_of_plaintiffs_sues_together() {
+        let found = pairs("Halvorsen Marine Inc., Ostrava Paints Ltd. and Corvane Chemical Corp. sued Brightwater Ltd. on Monday.");
+        assert!(found.contains(&pair("Halvorsen Marine Inc.", "Brightwater Ltd.")), "{found:?}");
+        assert!(found.contains(&pair("Ostrava Paints Ltd.", "Brightwater Ltd.")), "{found:?}");
+        assert!(found.contains(&pair("Corvane Chemical Corp.", "Brightwater Ltd.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_a_comma_alone_makes_no_list_of_announcers() {
+        let found = pairs(
+            "Dunmore Foods Inc. agreed to pay $4 million to settle claims that it overbilled the Department of Veterans Affairs, the Justice Department announced.",
+        );
+        assert_eq!(found, [pair("Justice Department", "Dunmore Foods Inc.")]);
+    }
+
+    #[test]
+    fn cases_states_that_join_are_plaintiffs_of_the_main_action() {
+        let text = "Ostrava Paints Ltd. and Corvane Chemical Corp. will pay a civil penalty of $2 million, the Environmental Protection Agency announced. The state of Vermont joined the federal government in the settlement.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("state of Vermont", "Ostrava Paints Ltd.")), "{found:?}");
+        assert!(found.contains(&pair("Environmental Protection Agency", "Corvane Chemical Corp.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_an_appeal_reverses_the_sides() {
+        let text = "Halvorsen Marine Inc. sued Brightwater Ltd. in 2021. A jury sided with Halvorsen last year. Brightwater appealed to the Fifth Circuit in March.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Halvorsen Marine Inc.", "Brightwater Ltd.")), "{found:?}");
+        assert!(found.contains(&pair("Brightwater Ltd.", "Halvorsen Marine Inc.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_a_judge_is_never_a_side() {
+        let text = "The Securities and Exchange Commission sued Pellucid Data Inc. in May. On Friday, U.S. District Judge Marion Keele entered a default judgment against Pellucid Data.";
+        let found = pairs(text);
+        assert_eq!(found, [pair("Securities and Exchange Commission", "Pellucid Data Inc.")]);
+    }
+
+    #[test]
+    fn cases_relators_of_a_qui_tam_suit_are_plaintiffs() {
+        let text = "Corvane Health Inc. has agreed to pay the United States $9 million to resolve allegations that it billed Medicare for care it never gave. The settlement resolves a lawsuit filed by two former Corvane nurses, Ada Brightman and Lucille Ferrow, under the whistleblower provisions of the False Claims Act.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("United States", "Corvane Health Inc.")), "{found:?}");
+        assert!(found.contains(&pair("Ada Brightman", "Corvane Health Inc.")), "{found:?}");
+        assert!(found.contains(&pair("Lucille Ferrow", "Corvane Health Inc.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_the_latter_names_the_party_it_refers_to() {
+        let text = "Halvorsen Marine Inc. sued Brightwater Ltd. in Delaware in June. In August the latter countersued in Texas.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Brightwater Ltd.", "Halvorsen Marine Inc.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_a_trigger_used_as_a_noun_is_no_action() {
+        let text = "Ostrava Paints Ltd. agreed to settle the charges, the Federal Trade Commission announced.";
+        let found = pairs(text);
+        assert_eq!(found, [pair("Federal Trade Commission", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_settling_with_an_authority_puts_it_on_the_plaintiff_side() {
+        let text = "Brightwater Ltd. settled with the Federal Trade Commission in 2022.";
+        assert_eq!(pairs(text), [pair("Federal Trade Commission", "Brightwater Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_negated_trigger_is_no_action() {
+        let text = "The Federal Trade Commission sued Ostrava Paints Ltd. in May. Corvane Chemical Corp. was not named as a defendant.";
+        assert_eq!(pairs(text), [pair("Federal Trade Commission", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_plea_and_a_sentence_share_their_subject() {
+        let text = "Glenn Harrow pleaded guilty in May to conspiracy to defraud the United States and was sentenced on Tuesday.";
+        assert_eq!(pairs(text), [pair("United States", "Glenn Harrow")]);
+    }
+
+    #[test]
+    fn cases_a_lawyer_who_speaks_for_a_party_is_no_side() {
+        let text = "Ostrava Paints Ltd. agreed to pay $3 million, the Justice Department announced. A lawyer for Ostrava, Nils Ferrand, said the company admitted no wrongdoing.";
+        assert_eq!(pairs(text), [pair("Justice Department", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_a_countersuit_against_unnamed_parties_reverses_nothing() {
+        let text = "The Federal Trade Commission sued Ostrava Paints Ltd. on Monday. Ostrava was sued last year by a group of dealers, and it countersued them in January.";
+        assert_eq!(pairs(text), [pair("Federal Trade Commission", "Ostrava Paints Ltd.")]);
+    }
+
+    #[test]
+    fn cases_on_behalf_of_adds_a_plaintiff() {
+        let text = "The Justice Department filed a lawsuit on behalf of Ada Brightman, a former nurse, against Corvane Health Inc. on Tuesday.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Justice Department", "Corvane Health Inc.")), "{found:?}");
+        assert!(found.contains(&pair("Ada Brightman", "Corvane Health Inc.")), "{found:?}");
+    }
+
     #[test]
     fn cases_list_gaps_allow_commas_and_ages() {
         assert!(list_gap(", "));
@@ -373,6 +1035,11 @@ mod tests {
         assert!(list_gap(" a/k/a Lana Velazquez, "));
         assert!(list_gap(", and its former CEO, "));
         assert!(!list_gap(" retained "));
+        assert!(list_gap(" Ltd., "), "a suffix the name left behind");
+        assert!(list_gap(" of Acme and "), "an affiliation of the item before");
+        assert!(list_gap("; Smith, Jones, "), "names left in a list of semicolons");
+        assert!(!list_gap(", Smith, Jones, "));
+        assert!(list_gap(" and its pharmacy-benefit unit "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
     }
 }

@@ -84,6 +84,8 @@ enum Evidence {
     Person,
     /// A lone word or unclassified run: joins an existing party only.
     Weak,
+    /// A place named as a government ("the states of Ohio and Utah").
+    Government,
 }
 
 #[derive(Clone, Debug)]
@@ -142,9 +144,12 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     for m in selected.of(Label::Org) {
         if !covered(blocked, m.span) && !after_first_name(doc, &cues, m.span) {
             let span = extend_with_suffix(doc, &cues, m.span);
+            // "Hoshino Denso Corp": a known name inside a longer one with a
+            // legal suffix is the longer one's.
+            let span = extend_before_suffixed(doc, &cues, blocked, span);
             cues.known.push(span);
             // "Syncor Taiwan, Inc." is a company of its own, not "Syncor".
-            let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1;
+            let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1 || span.start < m.span.start;
             let evidence = if words_added { Evidence::Org } else { Evidence::Known(m.rule) };
             candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false });
         }
@@ -154,6 +159,21 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         if !covered(blocked, m.span) && !covered(&cues.known, m.span) {
             cues.known.push(m.span);
             candidates.push(Candidate { span: m.span, evidence: Evidence::Person, sentence_start: false, after_title: false });
+        }
+    }
+    // "the states of Ohio, Utah and Iowa": each a government, which news
+    // names that way when they litigate.
+    let mut previous_end: Option<usize> = None;
+    for m in selected.of(Label::Place) {
+        let before = doc.text.get(..m.span.start).unwrap_or("");
+        let listed = previous_end
+            .and_then(|e| doc.text.get(e..m.span.start))
+            .is_some_and(|gap| matches!(gap, ", " | " and " | ", and " | " or "));
+        if (before.ends_with("states of ") || listed) && !covered(blocked, m.span) && !covered(&cues.known, m.span) {
+            candidates.push(Candidate { span: m.span, evidence: Evidence::Government, sentence_start: false, after_title: false });
+            previous_end = Some(m.span.end);
+        } else {
+            previous_end = None;
         }
     }
     cues.known.sort();
@@ -197,6 +217,38 @@ fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
         i += 1;
     }
     suffix_end.map_or(span, |e| Span::new(span.start, e))
+}
+
+/// Extends a name that ends with a legal suffix over the capitalized words
+/// right before it: "Hoshino" + "Denki Corp." is "Hoshino Denki Corp.", one
+/// company, not the known "Denki Corp.". Words that never form a name,
+/// titles, places, other known names and a sentence's first word stop it.
+fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], span: Span) -> Span {
+    let last = doc.token_at(span.end).checked_sub(1).and_then(|i| doc.tokens.get(i));
+    if !last.is_some_and(|t| t.span.end == span.end && exactly(&cues.suffixes, t.span)) {
+        return span;
+    }
+    let mut start = span.start;
+    let mut i = doc.token_at(span.start);
+    while let Some(j) = i.checked_sub(1) {
+        let t = &doc.tokens[j];
+        let sentence_first = j == 0 || doc.tokens[j - 1].sentence != t.sentence;
+        let stop = !t.shape.is_capitalized()
+            || t.span.end + 1 != start
+            || sentence_first
+            || cues.splitters.covers(t.span)
+            || covered(&cues.titles, t.span)
+            || covered(&cues.known, t.span)
+            || covered(&cues.places, t.span)
+            || covered(blocked, t.span)
+            || covered(&cues.given, t.span);
+        if stop {
+            break;
+        }
+        start = t.span.start;
+        i = j;
+    }
+    Span::new(start, span.end)
 }
 
 /// True when a suffix-like token ("SA", "AB") is really the start of more
@@ -582,7 +634,7 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         let words: Vec<&str> = k.split(' ').collect();
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
-            Evidence::Org => (Kind::Organization, None),
+            Evidence::Org | Evidence::Government => (Kind::Organization, None),
             Evidence::Person => {
                 // "Leo Burnett" after "Leo Burnett Company", "Mr. Caprio"
                 // after "James J. Caprio": an entity already named.
@@ -627,7 +679,9 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         let e = match existing {
             Some(i) => i,
             None => {
-                let org_kind = known.and_then(|r| rules.rules[r].attr("kind").map(String::from));
+                let org_kind = known
+                    .and_then(|r| rules.rules[r].attr("kind").map(String::from))
+                    .or_else(|| (c.evidence == Evidence::Government).then(|| "government".to_string()));
                 let name = known.and_then(|r| rules.rules[r].name.clone());
                 entities.push(Entity::new(kind, name, org_kind));
                 entities.len() - 1
@@ -644,9 +698,25 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         }
     }
     let acronyms = acronym_definitions(doc, &entities);
+    // Organizations named so far, to find a name listed with them.
+    let mut organizations: Vec<Span> = entities
+        .iter()
+        .filter(|e| e.kind == Kind::Organization)
+        .flat_map(|e| e.mentions.iter().map(|m| m.span))
+        .collect();
+    organizations.sort();
     for c in weak {
         if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c) {
             entities[i].mention(Mention { span: c.span, rule: None });
+        } else if listed_with(doc, &organizations, &c) {
+            // "Acme Paints Ltd., Corvane Chemical and Ostrava": a name listed
+            // with organizations is one too.
+            let mut entity = Entity::new(Kind::Organization, None, None);
+            entity.mention(Mention { span: c.span, rule: None });
+            entities.push(entity);
+            let e = entities.len() - 1;
+            let text = doc.str(c.span);
+            index.add(&mut entities, e, &key(text), text);
         } else if let Some(person) = person_by_context(doc, cues, &c) {
             let mut entity = Entity::new(Kind::Person, None, None);
             entity.mention(Mention { span: person, rule: None });
@@ -658,6 +728,27 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     }
     merge_aliases(doc, &mut entities);
     finish(doc, entities)
+}
+
+/// True when a weak run of one to three capitalized words stands in a list
+/// with an organization right before or after it: "Acme Inc., Beta and
+/// Gamma", "Gamma and Acme Inc.".
+fn listed_with(doc: &Document<'_>, organizations: &[Span], c: &Candidate) -> bool {
+    let text = doc.str(c.span);
+    let words = text.split_whitespace().count();
+    if c.sentence_start || c.after_title || words > 3 || !text.split_whitespace().all(|w| w.starts_with(char::is_uppercase)) {
+        return false;
+    }
+    // A comma alone links an apposition, an address or a docket number as
+    // often as a list item: only "and"/"or" will do.
+    if text.ends_with('.') {
+        return false;
+    }
+    let link = |gap: &str| matches!(gap, " and " | ", and " | " or " | ", or ");
+    let i = organizations.partition_point(|s| s.end <= c.span.start);
+    let before = i.checked_sub(1).and_then(|j| organizations.get(j)).and_then(|s| doc.text.get(s.end..c.span.start));
+    let after = organizations.get(i).filter(|s| s.start >= c.span.end).and_then(|s| doc.text.get(c.span.end..s.start));
+    before.is_some_and(link) || after.is_some_and(link)
 }
 
 /// Words that join two names of one party (SPEC: one party with aliases).
@@ -882,5 +973,33 @@ mod tests {
         assert_eq!(key("The Walt Disney Company"), "walt disney company");
         assert_eq!(key("Nokia's"), "nokia");
         assert_eq!(initials("Securities and Exchange Commission"), "SEC");
+    }
+
+    fn names(text: &str) -> Vec<(String, Vec<&'static str>)> {
+        let extractor = crate::Extractor::builtin().expect("built-in rules");
+        let record = extractor.extract(&crate::Article::new("t", text));
+        record.parties.into_iter().map(|p| (p.name, p.roles)).collect()
+    }
+
+    #[test]
+    fn parties_states_listed_after_states_of_are_governments() {
+        let found = names("The states of Vermont, Iowa and Utah joined the federal government in the settlement.");
+        let found: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(found, ["Vermont", "Iowa", "Utah"]);
+        assert!(names("He moved to the United States of America in 1990.").iter().all(|(n, _)| n != "America"));
+    }
+
+    #[test]
+    fn parties_a_lone_name_listed_with_an_organization_is_one() {
+        let found = names("Corvane Chemical Corp. and Ostrava also will pay a civil penalty.");
+        assert!(found.iter().any(|(n, _)| n == "Ostrava"), "{found:?}");
+        let found = names("The lawsuit against Corvane Chemical Corp., No. 4:22-cv-118, is pending.");
+        assert!(found.iter().all(|(n, _)| n != "No."), "{found:?}");
+    }
+
+    #[test]
+    fn parties_a_known_name_inside_a_longer_suffixed_name_is_the_longer_one() {
+        let found = names("Japanese parts maker Hoshino Denso Corp has agreed to pay $2 million.");
+        assert!(found.iter().any(|(n, _)| n == "Hoshino Denso Corp"), "{found:?}");
     }
 }
