@@ -52,6 +52,9 @@ pub struct Abbreviations {
     pub words: HashSet<String>,
     /// Words whose period never ends a sentence (`Mr`, `Jan`, `U.S`).
     pub never_final: HashSet<String>,
+    /// Company suffixes that never start a sentence after another
+    /// abbreviation (`Ltd` in "Kato Denki Co. Ltd.").
+    pub never_starts: HashSet<String>,
 }
 
 /// An article's text with its structure.
@@ -196,7 +199,9 @@ fn paragraphs(text: &str) -> Vec<Span> {
 
 fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::new();
-    let mut glue = false;
+    // How the sentence so far ends: in an abbreviation whose period never
+    // ends one, or in any abbreviation (before a company suffix).
+    let (mut glue, mut after_abbreviation) = (false, false);
     let starts = crate::segment::sentence_starts(text);
     let ends = starts.iter().copied().chain([text.len()]);
     for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
@@ -207,23 +212,30 @@ fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec
             continue;
         }
         let span = Span::new(start + lead, start + trimmed.len());
+        let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
         match out.last_mut() {
-            Some(last) if glue && !text.get(last.end..span.start).unwrap_or("\n").contains('\n') => last.end = span.end,
+            Some(last) if joins && !text.get(last.end..span.start).unwrap_or("\n").contains('\n') => last.end = span.end,
             _ => out.push(span),
         }
-        glue = ends_in_abbreviation(text, tokens, span.end, abbreviations);
+        let last = token_ending_at(tokens, span.end).map(|t| (t, t.span.text(text)));
+        let stem = last.and_then(|(_, word)| word.strip_suffix('.'));
+        glue = last.is_some_and(|(t, _)| t.shape == Shape::Initial) && stem.is_some()
+            || stem.is_some_and(|s| abbreviations.never_final.contains(s));
+        after_abbreviation = stem.is_some_and(|s| abbreviations.words.contains(s));
     }
     out
 }
 
-/// True when the token ending at `end` is an initial or an abbreviation whose
-/// period does not end a sentence.
-fn ends_in_abbreviation(text: &str, tokens: &[Token], end: usize, abbreviations: &Abbreviations) -> bool {
-    let i = tokens.partition_point(|t| t.span.end < end);
-    let Some(t) = tokens.get(i).filter(|t| t.span.end == end) else { return false };
-    let word = t.span.text(text);
-    let Some(stem) = word.strip_suffix('.') else { return false };
-    t.shape == Shape::Initial || abbreviations.never_final.contains(stem)
+fn token_ending_at(tokens: &[Token], end: usize) -> Option<&Token> {
+    tokens.get(tokens.partition_point(|t| t.span.end < end)).filter(|t| t.span.end == end)
+}
+
+/// True when the sentence piece starting at `start` starts with a company
+/// suffix ("Ltd." after "Co.").
+fn starts_with_company_suffix(text: &str, tokens: &[Token], start: usize, abbreviations: &Abbreviations) -> bool {
+    let Some(first) = tokens.get(tokens.partition_point(|t| t.span.start < start)) else { return false };
+    let word = first.span.text(text);
+    abbreviations.never_starts.contains(word.strip_suffix('.').unwrap_or(word))
 }
 
 #[cfg(test)]
@@ -237,6 +249,10 @@ mod tests {
         }
         for w in ["Mr", "U.S"] {
             a.never_final.insert(w.into());
+        }
+        for w in ["Co", "Ltd", "Inc"] {
+            a.words.insert(w.into());
+            a.never_starts.insert(w.into());
         }
         a
     }
@@ -261,5 +277,8 @@ mod tests {
         let s: Vec<&str> = d.sentences.iter().map(|s| d.str(*s)).collect();
         assert_eq!(s, ["It sued Apple Inc.", "The firm said no.", "AWS logo", "The U.S. Army agreed."]);
         assert_eq!(d.paragraphs.len(), 3);
+        let d = Document::new("Kato Denki Co. Ltd. and Acme Co. Inc. pleaded. Ltd. Mr. Roe spoke.", &abbreviations());
+        let s: Vec<&str> = d.sentences.iter().map(|s| d.str(*s)).collect();
+        assert_eq!(s, ["Kato Denki Co. Ltd. and Acme Co. Inc. pleaded.", "Ltd.", "Mr. Roe spoke."]);
     }
 }

@@ -224,6 +224,9 @@ impl RuleSet {
                                 if rule.attr("final") == Some("no") {
                                     abbreviations.never_final.insert(p.clone());
                                 }
+                                if rule.attr("starts") == Some("no") {
+                                    abbreviations.never_starts.insert(p.clone());
+                                }
                             }
                         } else if rule.regex.is_some() {
                             regex_rules.push(index);
