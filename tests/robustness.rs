@@ -72,3 +72,30 @@ fn robustness_unbalanced_quotes_stay_linear() {
     let (small, large) = (time(25_000), time(100_000));
     assert!(large < small * 10, "25k marks: {small:?}, 100k marks: {large:?}");
 }
+
+/// An article reporting thousands of actions and appeals stays linear:
+/// each action finds the one it answers by index, not by scanning all the
+/// others. Four times the actions may take at most ten times as long.
+#[test]
+fn robustness_many_actions_stay_linear() {
+    let extractor = Extractor::builtin().unwrap();
+    let name = |i: usize| {
+        let letter = |k: usize| char::from(b'a' + (k % 26) as u8);
+        format!("{}{}{}{}ex Holdings Inc.", char::from(b'A' + (i % 26) as u8), letter(i / 26), letter(i / 676), letter(i / 17_576))
+    };
+    let time = |n: usize| {
+        let text: String =
+            (0..n).map(|i| format!("{} sued {} in Delaware. {} appealed.\n", name(2 * i), name(2 * i + 1), name(2 * i + 1))).collect();
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let record = extractor.extract(&Article::new("a", text.clone()));
+                assert!(record.cases.len() >= n, "{} cases for {n} actions", record.cases.len());
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (time(2_000), time(8_000));
+    assert!(large < small * 10, "2,000 actions: {small:?}, 8,000 actions: {large:?}");
+}

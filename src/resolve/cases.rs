@@ -8,7 +8,7 @@
 //! plaintiff of its other actions, else the agency that prosecutes or
 //! announces, else the United States.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::document::Document;
 use crate::rules::{Label, RuleSet};
@@ -359,17 +359,28 @@ pub fn resolve(
         .unwrap_or(announcers);
     let default_defendants: Vec<usize> =
         frames.iter().find(|f| !f.defendants.is_empty()).map(|f| f.defendants.clone()).unwrap_or_default();
-    // An appeal or a counter-action is against who stood on the other side.
+    // An appeal or a counter-action is against who stood on the other side:
+    // the plaintiffs of the first action against its party, else the
+    // defendants of the first action it brought. Indexed by party, so that
+    // an article of many actions stays linear.
+    let side = |g: &Frame| if g.plaintiffs.is_empty() && g.takes_default { default_plaintiffs.clone() } else { g.plaintiffs.clone() };
+    let mut first_against: HashMap<usize, usize> = HashMap::new();
+    let mut first_brought: HashMap<usize, usize> = HashMap::new();
+    for (k, g) in frames.iter().enumerate() {
+        for &d in &g.defendants {
+            first_against.entry(d).or_insert(k);
+        }
+        if g.reverses.is_none() && !g.defendants.is_empty() {
+            for p in side(g) {
+                first_brought.entry(p).or_insert(k);
+            }
+        }
+    }
     let opposite: Vec<Option<Vec<usize>>> = frames
         .iter()
         .map(|f| {
             let p = f.reverses?;
-            let side = |g: &Frame| if g.plaintiffs.is_empty() && g.takes_default { default_plaintiffs.clone() } else { g.plaintiffs.clone() };
-            frames
-                .iter()
-                .find(|g| g.defendants.contains(&p))
-                .map(side)
-                .or_else(|| frames.iter().find(|g| g.reverses.is_none() && side(g).contains(&p) && !g.defendants.is_empty()).map(|g| g.defendants.clone()))
+            first_against.get(&p).map(|&k| side(&frames[k])).or_else(|| first_brought.get(&p).map(|&k| frames[k].defendants.clone()))
         })
         .collect();
     let main_plaintiff = frames.first().and_then(|f| {
@@ -379,18 +390,16 @@ pub fn resolve(
         courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, c.id.clone()))).collect();
     court_mentions.sort_by_key(|(s, _)| *s);
     let mut cases: Vec<Case> = Vec::new();
+    // Each case by its sides, in any order.
+    let mut case_of: HashMap<(Vec<usize>, Vec<usize>), usize> = HashMap::new();
     // "X pleaded guilty to a charge brought by Y": a frame without a
     // plaintiff takes the one its own sentence names first.
-    let sentence_plaintiffs: Vec<Option<Vec<usize>>> = frames
-        .iter()
-        .map(|f| {
-            let i = doc.sentence_of(f.at.start);
-            frames
-                .iter()
-                .find(|g| !g.plaintiffs.is_empty() && doc.sentence_of(g.at.start) == i)
-                .map(|g| g.plaintiffs.clone())
-        })
-        .collect();
+    let mut plaintiffs_of_sentence: HashMap<usize, &[usize]> = HashMap::new();
+    for g in frames.iter().filter(|g| !g.plaintiffs.is_empty()) {
+        plaintiffs_of_sentence.entry(doc.sentence_of(g.at.start)).or_insert(&g.plaintiffs);
+    }
+    let sentence_plaintiffs: Vec<Option<Vec<usize>>> =
+        frames.iter().map(|f| plaintiffs_of_sentence.get(&doc.sentence_of(f.at.start)).map(|p| p.to_vec())).collect();
     for ((f, opposite), near) in frames.into_iter().zip(opposite).zip(sentence_plaintiffs) {
         // Only a frame that names no plaintiff by its nature takes the
         // article's; "sued by a group of funds" names an unnamed one.
@@ -415,13 +424,17 @@ pub fn resolve(
         let court = first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone());
         let filed = filed_date(doc, dates, f.at, sentence);
         let subject = subject(doc.str(Span::new(f.at.end, sentence.end)));
-        match cases.iter_mut().find(|c| same(&c.plaintiffs, &plaintiffs) && same(&c.defendants, &defendants)) {
+        let key = (sorted(&plaintiffs), sorted(&defendants));
+        match case_of.get(&key).and_then(|&i| cases.get_mut(i)) {
             Some(c) => {
                 c.court = c.court.take().or(court);
                 c.filed = c.filed.take().or(filed);
                 c.subject = c.subject.take().or(subject);
             }
-            None => cases.push(Case { plaintiffs, defendants, court, filed, subject }),
+            None => {
+                case_of.insert(key, cases.len());
+                cases.push(Case { plaintiffs, defendants, court, filed, subject });
+            }
         }
     }
     // Claimants who joined: plaintiffs of the article's main action, which
@@ -454,6 +467,12 @@ pub fn resolve(
 /// True when two sides hold the same parties, in any order.
 fn same(a: &[usize], b: &[usize]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+fn sorted(side: &[usize]) -> Vec<usize> {
+    let mut out = side.to_vec();
+    out.sort_unstable();
+    out
 }
 
 /// The list without repeats, in order of first appearance.
