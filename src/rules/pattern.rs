@@ -5,7 +5,7 @@
 //! sentence boundary.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -159,6 +159,7 @@ impl TokenPattern {
             (Some(first), Some(last)) if optional(first) || optional(last) => {
                 return Err("a token pattern cannot start or end with an optional token (OP ? or *)".into());
             }
+            _ if specs.len() > 63 => return Err("a token pattern has at most 63 tokens".into()),
             _ => {}
         }
         let mut out = Vec::new();
@@ -205,37 +206,34 @@ impl TokenPattern {
                 continue;
             }
             let sentence = tokens[start].sentence;
-            // Reachable (spec, token) states, walked forward token by token.
-            let mut states: BTreeSet<usize> = BTreeSet::from([0]);
+            // Reachable specs as a bit set (`compile` caps a pattern at 63
+            // specs; bit `len` means "matched"), walked token by token.
+            let mut states: u64 = 1;
             let mut best = None;
             let mut t = start;
             loop {
-                let mut closed: BTreeSet<usize> = BTreeSet::new();
-                let mut stack: Vec<usize> = states.iter().copied().collect();
                 // Optional specs may be skipped without consuming a token.
-                while let Some(s) = stack.pop() {
-                    if closed.insert(s)
-                        && let Some(spec) = self.specs.get(s)
-                            && matches!(spec.op, Op::Optional | Op::Any) {
-                                stack.push(s + 1);
-                            }
+                let mut closed = states;
+                for (s, spec) in self.specs.iter().enumerate() {
+                    if closed & (1 << s) != 0 && matches!(spec.op, Op::Optional | Op::Any) {
+                        closed |= 1 << (s + 1);
+                    }
                 }
-                if closed.contains(&self.specs.len()) && t > start {
+                if closed & (1 << self.specs.len()) != 0 && t > start {
                     best = Some(t);
                 }
                 let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
                 let word = doc.str(tok.span);
-                let mut next = BTreeSet::new();
-                for &s in &closed {
-                    let Some(spec) = self.specs.get(s) else { continue };
-                    if self.accepts(spec, word, &lower[t], tok.shape) {
-                        next.insert(s + 1);
+                let mut next: u64 = 0;
+                for (s, spec) in self.specs.iter().enumerate() {
+                    if closed & (1 << s) != 0 && self.accepts(spec, word, &lower[t], tok.shape) {
+                        next |= 1 << (s + 1);
                         if matches!(spec.op, Op::Any | Op::Many) {
-                            next.insert(s);
+                            next |= 1 << s;
                         }
                     }
                 }
-                if next.is_empty() {
+                if next == 0 {
                     break;
                 }
                 states = next;
@@ -288,5 +286,8 @@ mod tests {
     fn pattern_rejects_optional_edges() {
         let specs: Vec<TokenSpec> = serde_json::from_str(r#"[{"LOWER": "a", "OP": "?"}, {"LOWER": "b"}]"#).unwrap();
         assert!(TokenPattern::compile(&specs).is_err());
+        let long = format!("[{}]", vec![r#"{"LOWER": "a"}"#; 64].join(", "));
+        let specs: Vec<TokenSpec> = serde_json::from_str(&long).unwrap();
+        assert!(TokenPattern::compile(&specs).unwrap_err().contains("at most 63"));
     }
 }
