@@ -157,7 +157,7 @@ pub fn resolve(
         let right = Span::new(m.span.end, near.end);
         let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
         let trigger = doc.str(m.span).to_ascii_lowercase();
-        let reversing = trigger.contains("counter") || trigger.contains("appeal");
+        let reversing = trigger.contains("counter") || trigger.contains("appeal") || rules.rules[m.rule].attr("reverses") == Some("yes");
         // "was not named as a defendant", "has never been charged": no action.
         let just_before = doc.str(Span::new(left.end.saturating_sub(16).max(left.start), left.end));
         let just_before = format!(" {}", just_before.to_ascii_lowercase());
@@ -837,6 +837,14 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
     list_before_with(doc, parties, region, false)
 }
 
+/// True for the source of a report ("according to the FTC, ... were
+/// charged"), who is not a side of what it reports.
+fn attributed(doc: &Document<'_>, mention: Span) -> bool {
+    let head = doc.str(doc.around(Span::new(mention.start, mention.start), Span::new(0, mention.start), 24)).to_ascii_lowercase();
+    let head = head.trim_end();
+    head.ends_with("according to") || head.ends_with("according to the")
+}
+
 /// Links between co-plaintiffs before an action: "the states of A and B,
 /// together with the FTC, sued", "X, on behalf of Y, filed".
 const CO_PLAINTIFF: [&str; 5] = ["together with", "along with", "joined by", "on behalf of", "in conjunction with"];
@@ -853,7 +861,7 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
     while let Some((s, p)) = parties.last_within(Span::new(region.start, end)) {
         // "Sunpoint's former billing manager, Jane Roe, pleaded guilty":
         // a possessor only qualifies who follows.
-        if doc.text.get(s.end..).is_some_and(|t| t.starts_with("'s ") || t.starts_with("\u{2019}s ")) {
+        if doc.text.get(s.end..).is_some_and(|t| t.starts_with("'s ") || t.starts_with("\u{2019}s ")) || attributed(doc, s) {
             end = s.start;
             continue;
         }
@@ -1010,6 +1018,12 @@ mod tests {
     fn cases_settling_with_an_authority_puts_it_on_the_plaintiff_side() {
         let text = "Brightwater Ltd. settled with the Federal Trade Commission in 2022.";
         assert_eq!(pairs(text), [pair("Federal Trade Commission", "Brightwater Ltd.")]);
+    }
+
+    #[test]
+    fn cases_the_source_of_a_report_is_no_side() {
+        let text = "The complaint, captioned United States v. Ostrava Paints Ltd., was filed in May. According to the FTC, more than 20,000 customers were charged twice.";
+        assert_eq!(pairs(text), [pair("United States", "Ostrava Paints Ltd.")]);
     }
 
     #[test]
