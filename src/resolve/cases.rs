@@ -598,6 +598,8 @@ fn anaphor_before(doc: &Document<'_>, parties: &Parties, who: &Who, left: Span, 
         }
         "government" if the_before(2) => Some(who.united_states.map_or(Anaphor::Default, |p| Anaphor::Parties(vec![p]))),
         "prosecutors" => Some(Anaphor::Default),
+        // "The lawsuit accuses X": the article's action speaks.
+        "lawsuit" | "suit" | "complaint" | "indictment" | "petition" if the_before(2) => Some(Anaphor::Default),
         w if COMPANY_NOUNS.contains(&w) && the_before(3) => {
             recent(parties, at, 0, |p| parties.list[p].kind == Kind::Organization && !is_authority(parties, who, p))
                 .map(|p| Anaphor::Parties(vec![p]))
@@ -730,6 +732,14 @@ fn list_gap(gap: &str) -> bool {
         && words.last().is_some_and(|w| ROLE_NOUNS.contains(&w.as_str()))
         && words[..i].iter().all(|w| LIST_WORDS.contains(&w.as_str()))
     {
+        return true;
+    }
+    // "X, India's Y and German supplier Z": where an item comes from and
+    // what it is, before its name.
+    let origin = |k: usize| kept[k].starts_with(char::is_uppercase) || LIST_WORDS.contains(&words[k].as_str());
+    let possessive_place = |w: &str| w.starts_with(char::is_uppercase) && (w.ends_with("'s") || w.ends_with("\u{2019}s"));
+    let descriptor = words.last().is_some_and(|w| COMPANY_NOUNS.contains(&w.as_str())) || kept.last().is_some_and(|k| possessive_place(k));
+    if separated && words.len() <= 4 && descriptor && (0..words.len() - 1).all(origin) {
         return true;
     }
     let digits = g.chars().take_while(char::is_ascii_digit).count();
@@ -1021,6 +1031,16 @@ mod tests {
     }
 
     #[test]
+    fn cases_list_items_may_say_where_they_come_from() {
+        let text = "Halvorsen Marine Inc. sued Brightwater Ltd. on Monday. The lawsuit also accuses Norway's Ostrava Paints Ltd. and German supplier Corvane Chemical GmbH of fixing prices.";
+        let found = pairs(text);
+        for d in ["Brightwater Ltd.", "Ostrava Paints Ltd.", "Corvane Chemical GmbH"] {
+            assert!(found.contains(&pair("Halvorsen Marine Inc.", d)), "{d}: {found:?}");
+        }
+        assert_eq!(found.len(), 3, "{found:?}");
+    }
+
+    #[test]
     fn cases_the_source_of_a_report_is_no_side() {
         let text = "The complaint, captioned United States v. Ostrava Paints Ltd., was filed in May. According to the FTC, more than 20,000 customers were charged twice.";
         assert_eq!(pairs(text), [pair("United States", "Ostrava Paints Ltd.")]);
@@ -1073,6 +1093,9 @@ mod tests {
         assert!(list_gap("; Smith, Jones, "), "names left in a list of semicolons");
         assert!(!list_gap(", Smith, Jones, "));
         assert!(list_gap(" and its pharmacy-benefit unit "));
+        assert!(list_gap(", India's "), "where the next item comes from");
+        assert!(list_gap(" and German supplier "), "what the next item is");
+        assert!(!list_gap(" and sued "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
     }
 }
