@@ -180,7 +180,7 @@ pub fn resolve(
                 let named = list_before_with(doc, parties, left, true);
                 let mut plaintiffs = who.bringers(named.clone());
                 if plaintiffs.is_empty() {
-                    match anaphor_before(doc, parties, &who, left, &frames) {
+                    match anaphor_before(doc, parties, &who, left, &frames, false) {
                         Some(Anaphor::Parties(found)) => plaintiffs = who.bringers(found),
                         Some(Anaphor::Default) => takes_default = true,
                         // "Judge X entered a default judgment against Y", "a
@@ -226,7 +226,7 @@ pub fn resolve(
                     None if verb => {
                         let before = list_before(doc, parties, left);
                         if before.is_empty() {
-                            match anaphor_before(doc, parties, &who, left, &frames) {
+                            match anaphor_before(doc, parties, &who, left, &frames, false) {
                                 Some(Anaphor::Parties(found)) => found,
                                 _ => Vec::new(),
                             }
@@ -260,7 +260,7 @@ pub fn resolve(
                     before = who.bringers(before);
                 }
                 if before.is_empty()
-                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames)
+                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames, true)
                 {
                     before = who.sides(found);
                 }
@@ -283,7 +283,7 @@ pub fn resolve(
                 // Y and Z": authorities on one side, the others on the other.
                 let mut sides = who.sides(list_before(doc, parties, left));
                 if sides.is_empty()
-                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames)
+                    && let Some(Anaphor::Parties(found)) = anaphor_before(doc, parties, &who, left, &frames, false)
                 {
                     sides = who.sides(found);
                 }
@@ -570,15 +570,16 @@ const COMPANY_NOUNS: [&str; 24] = [
 const AUTHORITY_NOUNS: [&str; 7] = ["agency", "commission", "regulator", "department", "division", "office", "ministry"];
 
 /// Words between a subject and its verb that say nothing of either.
-const ADVERBS: [&str; 16] = [
+const ADVERBS: [&str; 21] = [
     "also", "previously", "later", "subsequently", "today", "yesterday", "ultimately", "eventually", "separately",
-    "then", "recently", "has", "have", "had", "itself", "both",
+    "then", "recently", "has", "have", "had", "itself", "both", "would", "will", "could", "may", "might",
 ];
 
 /// The anaphor right before a trigger, in subject position: "the latter
 /// sued", "the company agreed to pay", "the defendants will pay", "the
-/// government filed suit".
-fn anaphor_before(doc: &Document<'_>, parties: &Parties, who: &Who, left: Span, frames: &[Frame]) -> Option<Anaphor> {
+/// government filed suit". `accused`: the trigger names only the accused
+/// ("pleaded guilty"), so a bare "it" stands for the latest company.
+fn anaphor_before(doc: &Document<'_>, parties: &Parties, who: &Who, left: Span, frames: &[Frame], accused: bool) -> Option<Anaphor> {
     let text = doc.str(left);
     let tail = text.get(text.len().saturating_sub(60)..).unwrap_or(text);
     let lower = tail.to_lowercase();
@@ -608,6 +609,11 @@ fn anaphor_before(doc: &Document<'_>, parties: &Parties, who: &Who, left: Span, 
             recent(parties, at, 0, |p| is_authority(parties, who, p)).map_or(Anaphor::Default, |p| Anaphor::Parties(vec![p])),
         ),
         "he" | "she" => recent(parties, at, 0, |p| parties.list[p].kind == Kind::Person).map(|p| Anaphor::Parties(vec![p])),
+        // "the company said it would plead guilty": the latest company, for
+        // a frame that names only the accused ("at the time it filed its
+        // complaint, the SEC ..." names its subject later).
+        "it" if accused => recent(parties, at, 0, |p| parties.list[p].kind == Kind::Organization && !is_authority(parties, who, p))
+            .map(|p| Anaphor::Parties(vec![p])),
         _ => None,
     }
 }
