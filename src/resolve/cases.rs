@@ -1047,6 +1047,13 @@ mod tests {
     }
 
     #[test]
+    fn cases_it_before_a_plea_is_the_latest_company() {
+        let text = "Brightwater Ltd. builds ferries. Under an agreement announced on Monday, the company said it would plead guilty to a fraud charge brought by the Justice Department.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Justice Department", "Brightwater Ltd.")), "{found:?}");
+    }
+
+    #[test]
     fn cases_the_source_of_a_report_is_no_side() {
         let text = "The complaint, captioned United States v. Ostrava Paints Ltd., was filed in May. According to the FTC, more than 20,000 customers were charged twice.";
         assert_eq!(pairs(text), [pair("United States", "Ostrava Paints Ltd.")]);
