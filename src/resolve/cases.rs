@@ -193,6 +193,7 @@ pub fn resolve(
                 // "filed a lawsuit on behalf of X against Y": X brings it too.
                 let (behalf, rest) = behalf_of(doc, parties, right);
                 plaintiffs.extend(who.bringers(behalf));
+                let rest = past_forum(doc, parties, &who, rest);
                 let against = doc.str(rest).find(" against ").filter(|&i| i < 120).map(|i| Span::new(rest.start + i + 9, rest.end));
                 let mut defendants = list_after(doc, parties, against.unwrap_or(rest), if against.is_some() { 40 } else { 160 });
                 if defendants.is_empty() {
@@ -853,6 +854,20 @@ fn list_before(doc: &Document<'_>, parties: &Parties, region: Span) -> Vec<usize
     list_before_with(doc, parties, region, false)
 }
 
+/// The region after a forum named right after a trigger: "filed a complaint
+/// with the European Commission accusing X" is against X, not the
+/// authority it was filed with.
+fn past_forum(doc: &Document<'_>, parties: &Parties, who: &Who, region: Span) -> Span {
+    let text = doc.str(region);
+    if !(text.starts_with(" with ") || text.starts_with(" to ")) {
+        return region;
+    }
+    match parties.within(region).next() {
+        Some((s, p)) if s.start <= region.start + 10 && is_authority(parties, who, p) => Span::new(s.end, region.end),
+        _ => region,
+    }
+}
+
 /// True for the source of a report ("according to the FTC, ... were
 /// charged"), who is not a side of what it reports.
 fn attributed(doc: &Document<'_>, mention: Span) -> bool {
@@ -1051,6 +1066,14 @@ mod tests {
         let text = "Brightwater Ltd. builds ferries. Under an agreement announced on Monday, the company said it would plead guilty to a fraud charge brought by the Justice Department.";
         let found = pairs(text);
         assert!(found.contains(&pair("Justice Department", "Brightwater Ltd.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_the_authority_a_complaint_is_filed_with_is_no_side() {
+        let text = "Halvorsen Marine Inc. has filed a complaint with the European Commission accusing Brightwater Ltd. of abusing its dominance.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Halvorsen Marine Inc.", "Brightwater Ltd.")), "{found:?}");
+        assert!(!found.contains(&pair("Halvorsen Marine Inc.", "European Commission")), "{found:?}");
     }
 
     #[test]
