@@ -266,7 +266,7 @@ pub fn resolve(
                     before = who.sides(found);
                 }
                 if before.is_empty() {
-                    // "the airlines that have pleaded guilty ... are: X, Y"
+                    // "the companies that have pleaded guilty ... are: X, Y"
                     (Vec::new(), who.sides(list_after_are(doc, parties, right)))
                 } else {
                     (Vec::new(), before)
@@ -710,8 +710,8 @@ fn list_gap(gap: &str) -> bool {
     let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
     let separated = gap.contains(',') || g.starts_with("and ") || g.starts_with("or ") || g == "and" || g == "or";
     // What a name leaves behind in the gap: a legal suffix the name did not
-    // take ("Co." + " Ltd., "), an affiliation ("Pfeil" + " of SAS and "),
-    // a word the next name did not take ("; Cederquist, Rodriguez, ").
+    // take ("Co." + " Ltd., "), an affiliation ("Voigt" + " of Nordair and "),
+    // a word the next name did not take ("; Ashby, Kettering, ").
     let mut raw: Vec<&str> = g.split([' ', ',', ';']).filter(|w| !w.is_empty()).collect();
     if raw.first() == Some(&"of") {
         let names = raw[1..].iter().take_while(|w| w.starts_with(char::is_uppercase)).count();
@@ -753,8 +753,8 @@ fn list_gap(gap: &str) -> bool {
     (1..=3).contains(&digits) && g.len() < 60 && !g.contains(" and ") && g.split(',').count() <= 4
 }
 
-/// A gap with its asides removed: parenthesized short names ("(\"Abbass\")")
-/// and aliases ("a/k/a Lana Puleo", "f/k/a The Eye Machine, LLC").
+/// A gap with its asides removed: parenthesized short names ("(\"Dravik\")")
+/// and aliases ("a/k/a Nina Castell", "f/k/a The Lens Works, LLC").
 fn without_asides(gap: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
@@ -781,8 +781,8 @@ fn list_after(doc: &Document<'_>, parties: &Parties, region: Span, reach: usize)
     list_after_end(doc, parties, region, reach).0
 }
 
-/// Links after which a name is an aside of the item before it: "Colgate as
-/// a successor to Mennen", "Pfeil of SAS".
+/// Links after which a name is an aside of the item before it: "Halden as
+/// a successor to Brightwater", "Voigt of Nordair".
 const ASIDE_LINKS: [&str; 6] = ["as a successor to ", "as successor to ", "successor to ", "a subsidiary of ", "the parent of ", "a unit of "];
 
 /// True when the gap before a person's affiliation: "Jane Roe of Acme".
@@ -796,7 +796,7 @@ fn list_after_end(doc: &Document<'_>, parties: &Parties, region: Span, reach: us
     let mut last_end: Option<usize> = None;
     let mut last_person = false;
     for (s, p) in parties.within(region) {
-        // "former Leo Burnett employees, Greg Hamilton and Michele Casey":
+        // "former Milo Brandt employees, Dale Pruett and Nina Aldana":
         // a name used as a modifier is no side.
         if last_end.is_none() && modifier(doc, s) {
             continue;
@@ -828,7 +828,7 @@ fn list_after_end(doc: &Document<'_>, parties: &Parties, region: Span, reach: us
     (out, last_end)
 }
 
-/// Nouns after which a name only qualifies someone: "Leo Burnett
+/// Nouns after which a name only qualifies someone: "Milo Brandt
 /// employees", "Amazon shareholders".
 const MODIFIED: [&str; 40] = [
     "employee", "employees", "executive", "executives", "shareholders", "investors", "customers", "officials",
@@ -1001,7 +1001,7 @@ mod tests {
 
     #[test]
     fn cases_states_that_join_are_plaintiffs_of_the_main_action() {
-        let text = "Ostrava Paints Ltd. and Corvane Chemical Corp. will pay a civil penalty of $2 million, the Environmental Protection Agency announced. The state of Vermont joined the federal government in the settlement.";
+        let text = "Ostrava Paints Ltd. and Corvane Chemical Corp. will pay a civil penalty of $2 million, the Environmental Protection Agency announced. The state of Vermont later joined the federal government in this case.";
         let found = pairs(text);
         assert!(found.contains(&pair("state of Vermont", "Ostrava Paints Ltd.")), "{found:?}");
         assert!(found.contains(&pair("Environmental Protection Agency", "Corvane Chemical Corp.")), "{found:?}");
@@ -1120,8 +1120,8 @@ mod tests {
         assert!(list_gap(" and "));
         assert!(list_gap(", 45, of Queens; "));
         assert!(!list_gap(" in the United States District Court for "));
-        assert!(list_gap(" (\"Abbass\"); "));
-        assert!(list_gap(" a/k/a Lana Velazquez, "));
+        assert!(list_gap(" (\"Dravik\"); "));
+        assert!(list_gap(" a/k/a Nina Castell, "));
         assert!(list_gap(", and its former CEO, "));
         assert!(!list_gap(" retained "));
         assert!(list_gap(" Ltd., "), "a suffix the name left behind");

@@ -143,7 +143,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, anchor:
 
 /// The reference date a dateline or release header gives: the first date
 /// with a day in the article's first paragraph ("WASHINGTON, Jan. 6, 2009
-/// --", "Litigation Release No. 24085 / March 27, 2018"). One without a year
+/// --", "Litigation Release No. 25117 / May 14, 2021"). One without a year
 /// ("Aug 1 (Reuters) -") takes it from `fallback` when there is one.
 pub fn dateline(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, fallback: Anchor) -> Option<Day> {
     let first = *doc.paragraphs.first()?;

@@ -3,10 +3,10 @@
 //! Known organizations come from the gazetteer (`parties.orgs.jsonl`). Others
 //! are runs of capitalized words ("chunks") classified by cue words from
 //! `parties.cues.jsonl`: a legal suffix or a head word makes an organization
-//! ("Leo Burnett Company"), a title or a first name a person ("Assistant
-//! Attorney General Ronald J. Tenpas"). A lone capitalized word never makes a
-//! party by itself; it joins one already found: a surname ("Caprio"), the
-//! first word of an organization ("Syncor"), an acronym ("SEC", or one
+//! ("Milo Brandt Company"), a title or a first name a person ("Assistant
+//! Attorney General Harold T. Vossberg"). A lone capitalized word never makes a
+//! party by itself; it joins one already found: a surname ("Dunleavy"), the
+//! first word of an organization ("Veltrix"), an acronym ("SEC", or one
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -148,7 +148,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             // legal suffix is the longer one's.
             let span = extend_before_suffixed(doc, &cues, blocked, span);
             cues.known.push(span);
-            // "Syncor Taiwan, Inc." is a company of its own, not "Syncor".
+            // "Veltrix Taiwan, Inc." is a company of its own, not "Veltrix".
             let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1 || span.start < m.span.start;
             let evidence = if words_added { Evidence::Org } else { Evidence::Known(m.rule) };
             candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false });
@@ -186,15 +186,15 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
 }
 
 /// True when a known organization's name follows a first name or an
-/// initial: "Michael F. Hertz" is a person, not the car-rental company.
+/// initial: "Laura K. Ford" is a person, not the carmaker.
 fn after_first_name(doc: &Document<'_>, cues: &Cues, span: Span) -> bool {
     let i = doc.token_at(span.start);
     let Some(prev) = i.checked_sub(1).and_then(|j| doc.tokens.get(j)) else { return false };
     prev.span.end + 1 == span.start && (prev.shape == Shape::Initial || exactly(&cues.given, prev.span))
 }
 
-/// Extends a known name over what completes it into a legal name: "Tyson
-/// Foods" + " Inc.", "Korean Air" + " Lines Ltd.", "Japan Airlines
+/// Extends a known name over what completes it into a legal name: "Dunmore
+/// Foods" + " Inc.", "Kestrel Air" + " Lines Ltd.", "Orvane Airlines
 /// International Co." + ", Ltd.". Without a suffix at the end, nothing is
 /// added ("Nokia CloudBand" stays a company and a product).
 fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
@@ -291,7 +291,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             after_title = is_title;
             continue;
         }
-        // "its former CEO, Tuan Ha-Ngoc": an apposition after a title.
+        // "its former CEO, Minh Tran-Vo": an apposition after a title.
         if word == "," && after_title && current.is_empty() {
             continue;
         }
@@ -306,10 +306,10 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
         } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
-            // A nickname inside a name: Chang Suk "C.S." Chung.
+            // A nickname inside a name: Kang Min "K.M." Yoon.
             nickname(doc, i, &current)
         } else if word == "," {
-            // "Syncor Taiwan, Inc." and "John Smith, Jr."
+            // "Veltrix Taiwan, Inc." and "John Smith, Jr."
             tokens.get(i + 1).is_some_and(|n| {
                 exactly(&cues.suffixes, n.span) || matches!(doc.str(n.span), "Jr." | "Sr." | "II" | "III" | "IV")
             })
@@ -366,7 +366,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     let head_before_of = idx.windows(2).any(|w| {
         covered(&cues.heads, tokens[w[0]].span) && matches!(doc.str(tokens[w[1]].span), "of" | "for")
     });
-    // "Greg Hamilton and Michele Casey" are two; "Securities and Exchange
+    // "Dale Pruett and Nina Aldana" are two; "Securities and Exchange
     // Commission" and "Department of Housing and Urban Development" are one;
     // "and the" or a legal suffix before "and" always separates two names.
     let and_at = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or"));
@@ -404,9 +404,9 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     if exactly(&cues.places, span) || quoted_title(doc, span) {
         return Vec::new();
     }
-    // "M. Graham Loomis of the Atlanta Regional Office": a person, then an
+    // "R. Carter Vance of the Denver Regional Office": a person, then an
     // organization.
-    // "Porter B. Bingham of Roswell": a person and a home town.
+    // "Walker J. Ostby of Bozeman": a person and a home town.
     if let Some(cut) = idx.iter().position(|&i| doc.str(tokens[i].span) == "of").filter(|&c| c >= 2) {
         let right = chunk_span(tokens, &idx[cut + 1..]);
         let from_place = exactly(&cues.places, right);
@@ -439,7 +439,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
 }
 
 /// True when the run is all that stands between quote marks: a title of a
-/// work or a campaign ("Army of One"), not a party.
+/// work or a campaign ("Built to Serve"), not a party.
 fn quoted_title(doc: &Document<'_>, span: Span) -> bool {
     let before = doc.text.get(..span.start).and_then(|t| t.chars().next_back());
     let after = doc.text.get(span.end..).and_then(|t| t.chars().next());
@@ -447,7 +447,7 @@ fn quoted_title(doc: &Document<'_>, span: Span) -> bool {
 }
 
 /// The words of a name, leaving out hyphens, a nickname in quotes and the
-/// comma before "Jr.": `Chang Suk "C.S." Chung` -> Chang, Suk, Chung.
+/// comma before "Jr.": `Kang Min "K.M." Yoon` -> Kang, Min, Yoon.
 fn name_words<'d>(doc: &'d Document<'_>, idx: &[usize]) -> Option<Vec<&'d Token>> {
     let mut words = Vec::new();
     let mut in_quote = false;
@@ -471,11 +471,11 @@ fn name_shaped(doc: &Document<'_>, idx: &[usize]) -> bool {
 }
 
 /// True for a run shaped like a person's name with a mark of one: a first
-/// name ("Raghav Sahgal"), a leading initial ("B. David Fraser"), a middle
-/// initial ("Lantson E. Eldred") or a nickname in quotes.
+/// name ("Raghav Sahgal"), a leading initial ("B. Allen Kessler"), a middle
+/// initial ("Corwin E. Haddad") or a nickname in quotes.
 fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
     let Some(words) = name_words(doc, idx).filter(|w| (2..=5).contains(&w.len())) else { return false };
-    // A nickname in quotes marks a person: Chieng-Hon "Frank" Lin.
+    // A nickname in quotes marks a person: Wei-Ting "Vince" Okada.
     let nickname = idx.iter().any(|&i| matches!(doc.str(doc.tokens[i].span), "\"" | "\u{201c}" | "\u{ab}"));
     let (first, last) = (words[0], words[words.len() - 1]);
     let given_first = exactly(&cues.given, first.span);
@@ -636,12 +636,12 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org | Evidence::Government => (Kind::Organization, None),
             Evidence::Person => {
-                // "Leo Burnett" after "Leo Burnett Company", "Mr. Caprio"
-                // after "James J. Caprio": an entity already named.
+                // "Milo Brandt" after "Milo Brandt Company", "Mr. Dunleavy"
+                // after "Owen P. Dunleavy": an entity already named.
                 let mut named = index.org_prefixed(&entities, &words);
-                // "Tyson Food" names "Tyson Foods".
+                // "Dunmore Food" names "Dunmore Foods".
                 named.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten().filter(|&&e| entities[e].kind == Kind::Organization));
-                // "Mr. Caprio", "Judge St. Eve": a surname of someone named.
+                // "Mr. Dunleavy", "Judge St. Claire": a surname of someone named.
                 if words.len() <= 2 {
                     named.extend(index.person_ending(&entities, &words));
                 }
@@ -756,8 +756,8 @@ const ALIAS_LINKS: [&str; 7] =
     ["f/k/a ", "a/k/a ", "d/b/a ", "formerly known as ", "also known as ", "doing business as ", "now known as "];
 
 /// Merges entities whose names are joined by "f/k/a", "doing business as"
-/// and the like ("Warner-Lambert Company doing business as Pfizer", "Eric
-/// Lovy (formerly known as Eric Beltran)") into the first.
+/// and the like ("Halden-Marsh Company doing business as Corvane", "Dean
+/// Voss (formerly known as Dean Carrow)") into the first.
 fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
     let mut mentions: Vec<(Span, usize)> =
         entities.iter().enumerate().flat_map(|(e, x)| x.mentions.iter().map(move |m| (m.span, e))).collect();
@@ -777,7 +777,7 @@ fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
 }
 
 /// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
-/// "Morgan Cooper, Inc. (\"MCII\")".
+/// "Talbot Reyes, Inc. (\"TRII\")".
 fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for (e, entity) in entities.iter().enumerate() {
@@ -825,7 +825,7 @@ fn join(
         let before = |e: usize| entities[e].starts.range(..c.span.start).next_back().copied();
         found.into_iter().max_by_key(|&e| (before(e), std::cmp::Reverse(e)))
     };
-    // "Tyson Food" names "Tyson Foods".
+    // "Dunmore Food" names "Dunmore Foods".
     let mut exact: Vec<usize> = index.by_key.get(&k).cloned().unwrap_or_default();
     exact.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten());
     if !exact.is_empty() {
@@ -889,7 +889,7 @@ const ROLES: [&str; 30] = [
 ];
 
 /// True when the text after a name is an apposition naming a person's role:
-/// ", a former officer and board member of IHMS".
+/// ", a former officer and director of Brennick Health".
 fn role_apposition(after: &str) -> bool {
     let Some(rest) = after.strip_prefix(", ") else { return false };
     let mut words = rest.split_whitespace();
@@ -899,8 +899,8 @@ fn role_apposition(after: &str) -> bool {
     words.take(4).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_lowercase()).any(|w| ROLES.contains(&w.as_str()))
 }
 
-/// A name without a nickname in quotes: `Chang Suk "C.S." Chung` ->
-/// `Chang Suk Chung`.
+/// A name without a nickname in quotes: `Kang Min "K.M." Yoon` ->
+/// `Kang Min Yoon`.
 fn without_nickname(name: &str) -> String {
     let mut out = String::new();
     let mut in_quote = false;
@@ -968,8 +968,8 @@ mod tests {
 
     #[test]
     fn parties_key_drops_suffixes_possessives_and_the() {
-        assert_eq!(key("Tyson Foods Inc."), "tyson foods");
-        assert_eq!(key("Syncor Taiwan, Inc."), "syncor taiwan");
+        assert_eq!(key("Dunmore Foods Inc."), "dunmore foods");
+        assert_eq!(key("Veltrix Taiwan, Inc."), "veltrix taiwan");
         assert_eq!(key("The Walt Disney Company"), "walt disney company");
         assert_eq!(key("Nokia's"), "nokia");
         assert_eq!(initials("Securities and Exchange Commission"), "SEC");
@@ -983,7 +983,7 @@ mod tests {
 
     #[test]
     fn parties_states_listed_after_states_of_are_governments() {
-        let found = names("The states of Vermont, Iowa and Utah joined the federal government in the settlement.");
+        let found = names("The states of Vermont, Iowa and Utah later joined the federal government in this case.");
         let found: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(found, ["Vermont", "Iowa", "Utah"]);
         assert!(names("He moved to the United States of America in 1990.").iter().all(|(n, _)| n != "America"));

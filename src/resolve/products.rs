@@ -180,8 +180,8 @@ fn tails(text: &str) -> impl Iterator<Item = &str> {
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
     let corporate = SpanSet::new([Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
-    // A name that runs on into a corporate word is a company's ("Nova
-    // Oculus Partners, LLC"), not a product.
+    // A name that runs on into a corporate word is a company's ("Zenith
+    // Galaxy Partners, LLC"), not a product.
     let runs_into_company = |end: usize| {
         let mut i = doc.token_at(end);
         while let Some(t) = doc.tokens.get(i).filter(|t| t.shape.is_capitalized() || doc.str(t.span) == ",") {
@@ -229,8 +229,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             end = Some(t.span.end);
             i += 1;
         }
-        // "SEC Enforcement Division" goes on into a corporate word, and "Rio
-        // Tinto Coal Mozambique" into more capitalized words: a name.
+        // "SEC Enforcement Division" goes on into a corporate word, and "Kestrel
+        // Mining Coal Zambia" into more capitalized words: a name.
         let continues = doc.tokens.get(i).is_some_and(|t| {
             corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
         });

@@ -233,7 +233,7 @@ impl Context<'_, '_> {
     }
 
     /// The speaker named after a verb or "according to": a person named
-    /// right there ("said IRS Commissioner Doug Shulman": the person, not the
+    /// right there ("said IRS Commissioner Dana Whitfield": the person, not the
     /// agency that titles them), else the first one named.
     fn object(&self, region: Span, previous: Option<usize>) -> Option<Found> {
         let mut items = self.candidates(region, previous);
@@ -501,6 +501,6 @@ mod tests {
 
     #[test]
     fn quotes_leave_out_titles_and_defined_terms() {
-        assert_eq!(quotes("the \"Army of One\" campaign and Morgan Cooper, Inc. (\"MCII\") and the \"processing fees\" it took"), Vec::<String>::new());
+        assert_eq!(quotes("the \"Built to Serve\" campaign and Talbot Reyes, Inc. (\"TRII\") and the \"processing fees\" it took"), Vec::<String>::new());
     }
 }
