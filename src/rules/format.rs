@@ -2,7 +2,6 @@
 //! value (syntax errors carry a column), then the strict typed form, whose
 //! errors name the unknown or missing field.
 
-use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -62,8 +61,9 @@ pub enum Case {
 pub enum Example {
     /// Just the marked text.
     Text(String),
-    /// The marked text with the expected date resolution.
-    Checked(CheckedExample),
+    /// The marked text with the expected date resolution (boxed: most
+    /// examples are plain text, and thousands are loaded at start-up).
+    Checked(Box<CheckedExample>),
 }
 
 /// An example with an expected date value.
@@ -130,9 +130,9 @@ pub struct RawRule {
     pub span: Option<String>,
     /// Name of the production that resolves a match.
     pub resolve: Option<String>,
-    /// Data for the resolver.
-    #[serde(default)]
-    pub attrs: BTreeMap<String, String>,
+    /// Data for the resolver, in the order written.
+    #[serde(default, deserialize_with = "attrs")]
+    pub attrs: Vec<(String, String)>,
     /// Tie-breaker on overlaps.
     #[serde(default)]
     pub priority: i32,
@@ -142,4 +142,28 @@ pub struct RawRule {
     /// Texts the rule must not match.
     #[serde(default)]
     pub counterexamples: Vec<String>,
+}
+
+/// `attrs` as a list of pairs: most rules have one or two, and a map node
+/// per rule was a sixth of the memory of the loaded rules. A key given twice
+/// is an error.
+fn attrs<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, String)>, D::Error> {
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of strings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, String)> = Vec::new();
+            while let Some((key, value)) = map.next_entry::<String, String>()? {
+                if out.iter().any(|(k, _)| *k == key) {
+                    return Err(serde::de::Error::custom(format!("attrs: `{key}` given twice")));
+                }
+                out.push((key, value));
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(Pairs)
 }

@@ -9,7 +9,7 @@ pub mod format;
 pub mod pattern;
 mod phrases;
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -47,7 +47,7 @@ pub struct Rule {
     /// Canonical name of the thing named.
     pub name: Option<String>,
     /// Data for the resolver.
-    pub attrs: BTreeMap<String, String>,
+    pub attrs: Vec<(String, String)>,
     /// Tie-breaker on overlaps.
     pub priority: i32,
     /// The production named by `resolve`.
@@ -70,7 +70,7 @@ pub struct Rule {
 impl Rule {
     /// An attribute's value.
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.get(key).map(String::as_str)
+        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The regex, for regex rules.
@@ -167,7 +167,7 @@ impl RuleSet {
     /// # Errors
     /// Only if the built-in files are broken, which the test suite rules out.
     pub fn builtin() -> Result<RuleSet, RuleErrors> {
-        RuleSet::from_files(builtin::FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+        RuleSet::from_files(builtin::FILES.iter().map(|(n, t)| (n.to_string(), Cow::Borrowed(*t))).collect())
     }
 
     /// The built-in rules with the `.jsonl` files of `dir` on top: a file
@@ -176,8 +176,8 @@ impl RuleSet {
     /// # Errors
     /// Every error of every file, with file and line.
     pub fn with_dir(dir: &Path) -> Result<RuleSet, RuleErrors> {
-        let mut files: Vec<(String, String)> =
-            builtin::FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut files: Vec<(String, Cow<'static, str>)> =
+            builtin::FILES.iter().map(|(n, t)| (n.to_string(), Cow::Borrowed(*t))).collect();
         let io_error = |message: String| {
             RuleErrors(vec![RuleError { origin: Origin { file: dir.display().to_string(), line: 0 }, rule_id: None, message }])
         };
@@ -189,18 +189,19 @@ impl RuleSet {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let shown = path.display().to_string();
             match files.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => *slot = (shown, text),
-                None => files.push((shown, text)),
+                Some(slot) => *slot = (shown, Cow::Owned(text)),
+                None => files.push((shown, Cow::Owned(text))),
             }
         }
         RuleSet::from_files(files)
     }
 
-    /// Compiles rule files given as (name, contents).
+    /// Compiles rule files given as (name, contents); the built-in files
+    /// are borrowed, not copied.
     ///
     /// # Errors
     /// Every error of every file, with file and line.
-    pub fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleErrors> {
+    pub fn from_files(files: Vec<(String, Cow<'static, str>)>) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();
         let mut rules = Vec::new();
         let mut phrases = Vec::new();
@@ -209,12 +210,11 @@ impl RuleSet {
         let mut abbreviations = Abbreviations::default();
         for (file, text) in &files {
             for (i, line) in text.lines().enumerate() {
-                let origin = Origin { file: file.clone(), line: i + 1 };
                 let trimmed = line.trim();
                 if trimmed.is_empty() || trimmed.starts_with('#') {
                     continue;
                 }
-                match compile_rule(trimmed, origin.clone()) {
+                match compile_rule(trimmed, Origin { file: file.clone(), line: i + 1 }) {
                     Err(e) => errors.push(e),
                     Ok((rule, rule_phrases)) => {
                         let index = rules.len();
@@ -410,7 +410,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<RuleSet, RuleErrors> {
-        RuleSet::from_files(vec![("t.jsonl".into(), text.into())])
+        RuleSet::from_files(vec![("t.jsonl".into(), text.to_string().into())])
     }
 
     #[test]

@@ -35,49 +35,54 @@ pub struct PhraseTable {
 #[derive(Debug, Default)]
 struct Sorted {
     fold: bool,
-    phrases: Vec<Box<[u8]>>,
-    rules: Vec<usize>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    phrase: Box<[u8]>,
+    rule: usize,
     /// Index of the nearest earlier phrase that is a prefix of this one.
-    parent: Vec<Option<usize>>,
+    parent: Option<usize>,
 }
 
 impl Sorted {
     fn new(fold: bool, mut list: Vec<(Box<[u8]>, usize)>) -> Sorted {
         list.sort();
-        let mut parent: Vec<Option<usize>> = Vec::with_capacity(list.len());
-        for k in 0..list.len() {
-            // Every earlier prefix of phrase k is a prefix of phrase k - 1.
-            let mut c = k.checked_sub(1);
+        let mut entries: Vec<Entry> = Vec::with_capacity(list.len());
+        for (phrase, rule) in list {
+            // Every earlier prefix of this phrase is a prefix of the one before.
+            let mut c = entries.len().checked_sub(1);
             while let Some(j) = c {
-                if list[k].0.starts_with(&list[j].0) {
+                if phrase.starts_with(&entries[j].phrase) {
                     break;
                 }
-                c = parent[j];
+                c = entries[j].parent;
             }
-            parent.push(c);
+            entries.push(Entry { phrase, rule, parent: c });
         }
-        let (phrases, rules) = list.into_iter().unzip();
-        Sorted { fold, phrases, rules, parent }
+        Sorted { fold, entries }
     }
 
     /// Calls `found(length, rule)` for each phrase that begins `text`.
     fn each_prefix(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         let byte = |b: u8| if self.fold { b.to_ascii_lowercase() } else { b };
         // How many phrases sort at or before `text` (a prefix sorts before).
-        let count = self.phrases.partition_point(|p| {
-            let differ = p.iter().zip(text).map(|(a, b)| a.cmp(&byte(*b))).find(|o| o.is_ne());
-            differ.unwrap_or(p.len().cmp(&text.len())).is_le()
+        let count = self.entries.partition_point(|e| {
+            let differ = e.phrase.iter().zip(text).map(|(a, b)| a.cmp(&byte(*b))).find(|o| o.is_ne());
+            differ.unwrap_or(e.phrase.len().cmp(&text.len())).is_le()
         });
         let Some(last) = count.checked_sub(1) else { return };
-        let common = self.phrases[last].iter().zip(text).take_while(|(a, b)| **a == byte(**b)).count();
+        let common = self.entries[last].phrase.iter().zip(text).take_while(|(a, b)| **a == byte(**b)).count();
         // The phrases that begin `text` are the prefixes of `last` no
         // longer than what it shares with `text`.
         let mut c = Some(last);
         while let Some(j) = c {
-            if self.phrases[j].len() <= common {
-                found(self.phrases[j].len(), self.rules[j]);
+            let e = &self.entries[j];
+            if e.phrase.len() <= common {
+                found(e.phrase.len(), e.rule);
             }
-            c = self.parent[j];
+            c = e.parent;
         }
     }
 }
@@ -87,10 +92,22 @@ impl PhraseTable {
     pub fn new(phrases: Vec<Phrase>) -> PhraseTable {
         type Lists = [Vec<(Box<[u8]>, usize)>; 2];
         let mut lists: HashMap<Box<str>, Lists, BuildWordHasher> = HashMap::default();
-        for (phrase, rule, fold) in phrases {
-            let key = first_word(&phrase).to_ascii_lowercase().into_boxed_str();
-            let bytes = if fold { phrase.to_ascii_lowercase() } else { phrase };
-            lists.entry(key).or_default()[usize::from(fold)].push((bytes.into_bytes().into(), rule));
+        // Most first words begin many phrases: look the key up before
+        // allocating it (start-up is mostly small allocations).
+        let mut key = String::new();
+        for (mut phrase, rule, fold) in phrases {
+            key.clear();
+            key.push_str(first_word(&phrase));
+            key.make_ascii_lowercase();
+            if fold {
+                phrase.make_ascii_lowercase();
+            }
+            if !lists.contains_key(key.as_str()) {
+                lists.insert(key.as_str().into(), Lists::default());
+            }
+            if let Some(list) = lists.get_mut(key.as_str()) {
+                list[usize::from(fold)].push((phrase.into_bytes().into(), rule));
+            }
         }
         let words = lists.into_iter().map(|(key, [exact, folded])| (key, [Sorted::new(false, exact), Sorted::new(true, folded)]));
         PhraseTable { words: words.collect() }
