@@ -424,6 +424,14 @@ mod tests {
     }
 
     #[test]
+    fn rules_attrs_keep_order_and_reject_a_key_given_twice() {
+        let set = load("{\"id\": \"o.a\", \"label\": \"org\", \"pattern\": \"Acme\", \"attrs\": {\"kind\": \"company\", \"owner\": \"x\"}}").unwrap();
+        assert_eq!(set.rules[0].attr("owner"), Some("x"));
+        let errors = load("{\"id\": \"o.a\", \"label\": \"org\", \"pattern\": \"Acme\", \"attrs\": {\"kind\": \"a\", \"kind\": \"b\"}}").unwrap_err().0;
+        assert!(errors[0].to_string().contains("`kind` given twice"), "{}", errors[0]);
+    }
+
+    #[test]
     fn rules_phrases_match_on_word_boundaries_and_both_apostrophes() {
         let set = load("{\"id\": \"o.a\", \"label\": \"org\", \"patterns\": [\"Amazon\", \"Macy's\"]}").unwrap();
         let text = "Amazonian Amazon Macy\u{2019}s";
