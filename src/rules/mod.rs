@@ -302,9 +302,10 @@ impl RuleSet {
 fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
     // Most lines are well-formed gazette rules: read them in one pass. The
     // two-phase path below gives the precise errors and reads spaCy lines.
-    if let Ok(raw) = serde_json::from_str::<RawRule>(line) {
-        return build_rule(raw, origin, false);
-    }
+    let direct = match serde_json::from_str::<RawRule>(line) {
+        Ok(raw) => return build_rule(raw, origin, false),
+        Err(e) => e,
+    };
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| RuleError {
         origin: Origin { file: origin.file.clone(), line: origin.line },
         rule_id: None,
@@ -324,6 +325,11 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
         serde_json::from_value::<Vec<pattern::TokenSpec>>(tokens.clone()).map_err(|e| fail(format!("token pattern: {e}")))?;
     }
     let raw: RawRule = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+    if !spacy {
+        // The line was refused for what a parsed JSON value no longer shows
+        // (a key given twice): that error stands.
+        return Err(fail(direct.to_string()));
+    }
     build_rule(raw, origin, spacy)
 }
 
