@@ -306,6 +306,13 @@ pub fn resolve(
                 joiners.extend(who.bringers(list_before(doc, parties, left)));
                 continue;
             }
+            "claimant" => {
+                // "Roe's lawsuit": whose action it is brings it.
+                if let Some((_, p)) = parties.last_within(left).filter(|(s, _)| s.end == m.span.start) {
+                    joiners.extend(who.bringers(vec![p]));
+                }
+                continue;
+            }
             "caption" => {
                 let before = parties.last_within(left).filter(|(s, _)| caption_gap(doc.str(Span::new(s.end, m.span.start))));
                 let after = list_after(doc, parties, right, 2);
@@ -357,7 +364,9 @@ pub fn resolve(
         .map(|f| f.plaintiffs.clone())
         .or_else(|| who.united_states.map(|p| vec![p]))
         .or_else(|| (!prosecutors.is_empty()).then(|| prosecutors.clone()))
-        .unwrap_or(announcers);
+        .or_else(|| (!announcers.is_empty()).then_some(announcers))
+        // "Roe's lawsuit" with no other plaintiff named: Roe's.
+        .unwrap_or_else(|| joiners.clone());
     let default_defendants: Vec<usize> =
         frames.iter().find(|f| !f.defendants.is_empty()).map(|f| f.defendants.clone()).unwrap_or_default();
     // An appeal or a counter-action is against who stood on the other side:
@@ -1074,6 +1083,12 @@ mod tests {
         let found = pairs(text);
         assert!(found.contains(&pair("Halvorsen Marine Inc.", "Brightwater Ltd.")), "{found:?}");
         assert!(!found.contains(&pair("Halvorsen Marine Inc.", "European Commission")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_whose_lawsuit_it_is_brings_it() {
+        let text = "A jury on Monday ordered Brightwater Ltd. to pay $3 million to Ada Ferrow. Ferrow's lawsuit, filed in 2022, said a heater burned her.";
+        assert_eq!(pairs(text), [pair("Ada Ferrow", "Brightwater Ltd.")]);
     }
 
     #[test]
