@@ -639,6 +639,24 @@ fn anaphor_after(doc: &Document<'_>, parties: &Parties, region: Span) -> Option<
         ["the", "latter", ..] => recent(parties, at, 0, |_| true),
         ["the", "former", ..] => recent(parties, at, 1, |_| true),
         ["him" | "her", ..] => recent(parties, at, 0, |p| parties.list[p].kind == Kind::Person),
+        // "sued the three companies": the last three named before this
+        // sentence (its own subject is the one suing).
+        ["the", n, noun, ..] if number(n).is_some() && PLURAL_COMPANY_NOUNS.contains(noun) => {
+            let before = doc.sentences.get(doc.sentence_of(at)).map_or(at, |s| s.start);
+            let i = parties.mentions.partition_point(|(s, _)| s.end <= before);
+            let mut out: Vec<usize> = Vec::new();
+            for &(_, p) in parties.mentions[..i].iter().rev().take(60) {
+                if parties.list[p].kind == Kind::Organization && !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+            let n = number(n)?;
+            return (out.len() >= n).then(|| {
+                out.truncate(n);
+                out.reverse();
+                out
+            });
+        }
         ["the", rest @ ..] => {
             let noun = rest.iter().take(3).position(|w| COMPANY_NOUNS.contains(w))?;
             // "the company's founder" is a person, not the company.
@@ -650,6 +668,15 @@ fn anaphor_after(doc: &Document<'_>, parties: &Parties, region: Span) -> Option<
         _ => None,
     };
     found.map(|p| vec![p])
+}
+
+/// Plural nouns for companies, after "the two", "the three".
+const PLURAL_COMPANY_NOUNS: [&str; 12] =
+    ["companies", "firms", "banks", "carriers", "makers", "automakers", "airlines", "retailers", "insurers", "lenders", "groups", "rivals"];
+
+/// A small count in words.
+fn number(word: &str) -> Option<usize> {
+    ["two", "three", "four", "five", "six"].iter().position(|w| *w == word).map(|i| i + 2)
 }
 
 /// The latest party before `at` that `fits`, skipping `skip` other parties
@@ -1089,6 +1116,15 @@ mod tests {
     fn cases_whose_lawsuit_it_is_brings_it() {
         let text = "A jury on Monday ordered Brightwater Ltd. to pay $3 million to Ada Ferrow. Ferrow's lawsuit, filed in 2022, said a heater burned her.";
         assert_eq!(pairs(text), [pair("Ada Ferrow", "Brightwater Ltd.")]);
+    }
+
+    #[test]
+    fn cases_the_three_companies_are_the_last_three_named() {
+        let text = "Halvorsen Marine Inc., Ostrava Paints Ltd. and Corvane Chemical Corp. plan a joint venture. It has been challenged by Brightwater Ltd., which sued the three companies in May.";
+        let found = pairs(text);
+        for d in ["Halvorsen Marine Inc.", "Ostrava Paints Ltd.", "Corvane Chemical Corp."] {
+            assert!(found.contains(&pair("Brightwater Ltd.", d)), "{d}: {found:?}");
+        }
     }
 
     #[test]
