@@ -358,17 +358,17 @@ pub fn find(doc: &Document<'_>, speech: &SpanSet) -> Vec<Span> {
             .get(pi + 1)
             .and_then(|p| doc.str(*p).chars().next())
             .is_some_and(|c| matches!(c, '"' | '\u{201c}' | '\u{2018}' | '\'' | '\u{ab}' | '\u{201e}'));
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let marks = marks_of(text);
         // Where each closing mark really closes, found once per paragraph so
         // that an opening mark finds its close by binary search: a paragraph
         // of unbalanced marks stays linear.
-        let mut closers: Vec<(char, usize)> = (1..chars.len())
-            .filter(|&j| closes(chars[j].1, chars.get(j + 1).map(|x| x.1), chars[j - 1].1))
-            .map(|j| (chars[j].1, j))
+        let mut closers: Vec<(char, usize)> = (marks.iter().enumerate())
+            .filter(|(_, m)| m.prev.is_some_and(|prev| closes(m.c, m.next, prev)))
+            .map(|(k, m)| (m.c, k))
             .collect();
         closers.sort();
-        let next_close = |marks: &[char], after: usize| -> Option<usize> {
-            marks
+        let next_close = |wanted: &[char], after: usize| -> Option<usize> {
+            wanted
                 .iter()
                 .filter_map(|m| {
                     let i = closers.partition_point(|&(c, j)| (c, j) <= (*m, after));
@@ -377,18 +377,16 @@ pub fn find(doc: &Document<'_>, speech: &SpanSet) -> Vec<Span> {
                 .min()
         };
         let mut i = 0;
-        while i < chars.len() {
-            let (at, c) = chars[i];
-            let prev = i.checked_sub(1).map(|j| chars[j].1);
-            let next = chars.get(i + 1).map(|x| x.1);
-            let Some(marks) = opener(c, prev, next) else {
+        while i < marks.len() {
+            let mark = &marks[i];
+            let Some(wanted) = opener(mark.c, mark.prev, mark.next) else {
                 i += 1;
                 continue;
             };
-            let start = para.start + at + c.len_utf8();
-            match next_close(marks, i) {
+            let start = para.start + mark.at + mark.c.len_utf8();
+            match next_close(wanted, i) {
                 Some(j) => {
-                    let span = Span::new(start, para.start + chars[j].0);
+                    let span = Span::new(start, para.start + marks[j].at);
                     if is_quotation(doc, span, speech) {
                         out.push(span);
                     }
@@ -421,6 +419,31 @@ fn opener(c: char, prev: Option<char>, next: Option<char>) -> Option<&'static [c
         '\'' if open_context && next.is_some_and(char::is_alphabetic) => Some(&['\'']),
         _ => None,
     }
+}
+
+/// A quote mark or apostrophe, with the characters on either side.
+struct Mark {
+    /// Byte offset in the paragraph.
+    at: usize,
+    c: char,
+    prev: Option<char>,
+    next: Option<char>,
+}
+
+/// Every character of `text` that may open or close a quotation. Only
+/// these are kept, so a long paragraph costs no more memory than its marks.
+fn marks_of(text: &str) -> Vec<Mark> {
+    let is_mark = |c: char| matches!(c, '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}');
+    let mut out = Vec::new();
+    let mut prev = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if is_mark(c) {
+            out.push(Mark { at, c, prev, next: chars.peek().map(|&(_, n)| n) });
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// True when a closing-mark candidate really closes: an apostrophe inside a
