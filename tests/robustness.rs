@@ -99,3 +99,24 @@ fn robustness_many_actions_stay_linear() {
     let (small, large) = (time(2_000), time(8_000));
     assert!(large < small * 10, "2,000 actions: {small:?}, 8,000 actions: {large:?}");
 }
+
+/// Token patterns with a wildcard ("a jury ... ordered") stay linear in a
+/// huge sentence full of their first word: four times the sentence may take
+/// at most ten times as long.
+#[test]
+fn robustness_token_pattern_wildcards_stay_linear() {
+    let extractor = Extractor::builtin().unwrap();
+    let time = |n: usize| {
+        let text = "the court said the jury would rule and the judge agreed ".repeat(n);
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                extractor.extract(&Article::new("w", text.clone()));
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (time(2_000), time(8_000));
+    assert!(large < small * 10, "2,000 repeats: {small:?}, 8,000 repeats: {large:?}");
+}

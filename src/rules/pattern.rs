@@ -140,6 +140,9 @@ struct Spec {
     op: Op,
 }
 
+/// The most tokens one match of a token pattern may span.
+pub const MAX_TOKENS: usize = 64;
+
 /// A compiled token pattern.
 #[derive(Debug)]
 pub struct TokenPattern {
@@ -221,6 +224,12 @@ impl TokenPattern {
                 }
                 if closed & (1 << self.specs.len()) != 0 && t > start {
                     best = Some(t);
+                }
+                // A match spans at most MAX_TOKENS tokens, so that a
+                // wildcard (`"OP": "*"`) never scans a whole huge sentence
+                // from every start: the work stays linear in the text.
+                if t - start >= MAX_TOKENS {
+                    break;
                 }
                 let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
                 let word = doc.str(tok.span);
