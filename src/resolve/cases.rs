@@ -308,10 +308,15 @@ pub fn resolve(
             }
             "claimant" => {
                 // "Roe's lawsuit": whose action it is brings it.
-                if let Some((_, p)) = parties.last_within(left).filter(|(s, _)| s.end == m.span.start) {
-                    joiners.extend(who.bringers(vec![p]));
+                let Some((_, p)) = parties.last_within(left).filter(|(s, _)| s.end == m.span.start) else { continue };
+                let bringers = who.bringers(vec![p]);
+                if !reversing {
+                    joiners.extend(bringers);
+                    continue;
                 }
-                continue;
+                // "Roe's appeal": an action of its own, against the other side.
+                reverses = bringers.first().copied();
+                (bringers, Vec::new())
             }
             "caption" => {
                 let before = parties.last_within(left).filter(|(s, _)| caption_gap(doc.str(Span::new(s.end, m.span.start))));
@@ -1125,6 +1130,13 @@ mod tests {
         for d in ["Halvorsen Marine Inc.", "Ostrava Paints Ltd.", "Corvane Chemical Corp."] {
             assert!(found.contains(&pair("Brightwater Ltd.", d)), "{d}: {found:?}");
         }
+    }
+
+    #[test]
+    fn cases_whose_appeal_it_is_appeals_against_the_other_side() {
+        let text = "Halvorsen Marine Inc. sued Brightwater Ltd. in 2021 and won. On Friday a court dismissed Brightwater's appeal against the verdict.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Brightwater Ltd.", "Halvorsen Marine Inc.")), "{found:?}");
     }
 
     #[test]
