@@ -28,8 +28,25 @@ enum Class {
     Other,
 }
 
+/// Sentence classes of the ASCII characters, looked up rather than matched.
+const ASCII_SENTENCE: [Class; 128] = {
+    let mut table = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        if let Some(class) = class_of(b as u8 as char) {
+            table[b] = class;
+        }
+        b += 1;
+    }
+    table
+};
+
 /// The class of `c`, or `None` when only the crate's tables know it.
 fn class(c: char) -> Option<Class> {
+    if c.is_ascii() { Some(ASCII_SENTENCE[c as usize]) } else { class_of(c) }
+}
+
+const fn class_of(c: char) -> Option<Class> {
     Some(match c {
         '\r' => Class::Cr,
         '\n' => Class::Lf,

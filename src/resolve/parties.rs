@@ -490,24 +490,39 @@ fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
 /// no leading "the", no punctuation.
 fn key(text: &str) -> String {
-    let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
-    let mut words: Vec<String> = t
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&').to_lowercase().replace('.', ""))
-        .filter(|w| !w.is_empty())
-        .collect();
     const SUFFIXES: [&str; 22] = [
         "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh", "se",
         "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
     ];
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+    let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
+    // Words lower-cased without periods, written once into `out`; `words`
+    // holds where each starts and ends (this runs for every mention).
+    let mut out = String::with_capacity(t.len());
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+        let mark = out.len();
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let begin = out.len();
+        out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
+        if out.len() == begin {
+            out.truncate(mark);
+        } else {
+            words.push((begin, out.len()));
+        }
+    }
+    while words.len() > 1 && words.last().is_some_and(|&(b, e)| SUFFIXES.contains(&&out[b..e])) {
         words.pop();
+        if let Some(&(_, e)) = words.last() {
+            out.truncate(e);
+        }
     }
-    if words.len() > 1 && words[0] == "the" {
-        words.remove(0);
+    if words.len() > 1 && &out[words[0].0..words[0].1] == "the" {
+        out.drain(..words[1].0);
     }
-    words.join(" ")
+    out
 }
 
 /// Initials of a name's capitalized words: "Securities and Exchange
