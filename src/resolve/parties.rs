@@ -9,6 +9,7 @@
 //! first word of an organization ("Veltrix"), an acronym ("SEC", or one
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::document::{Document, Shape, Token};
@@ -495,10 +496,9 @@ fn key(text: &str) -> String {
         "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
     ];
     let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
-    // Words lower-cased without periods, written once into `out`; `words`
-    // holds where each starts and ends (this runs for every mention).
+    // Words lower-cased without periods, one space between them, written
+    // once into one string (this runs for every mention).
     let mut out = String::with_capacity(t.len());
-    let mut words: Vec<(usize, usize)> = Vec::new();
     for w in t.split(|c: char| c.is_whitespace() || c == ',') {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
         let mark = out.len();
@@ -509,18 +509,15 @@ fn key(text: &str) -> String {
         out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
         if out.len() == begin {
             out.truncate(mark);
-        } else {
-            words.push((begin, out.len()));
         }
     }
-    while words.len() > 1 && words.last().is_some_and(|&(b, e)| SUFFIXES.contains(&&out[b..e])) {
-        words.pop();
-        if let Some(&(_, e)) = words.last() {
-            out.truncate(e);
-        }
+    while let Some(space) = out.rfind(' ')
+        && SUFFIXES.contains(&&out[space + 1..])
+    {
+        out.truncate(space);
     }
-    if words.len() > 1 && &out[words[0].0..words[0].1] == "the" {
-        out.drain(..words[1].0);
+    if out.starts_with("the ") {
+        out.drain(..4);
     }
     out
 }
@@ -783,8 +780,12 @@ fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
             continue;
         }
         let gap = doc.text.get(a.end..b.start).unwrap_or("");
-        let gap = gap.trim_start_matches([',', ' ', '(']).to_lowercase();
-        if gap.len() <= 24 && ALIAS_LINKS.iter().any(|l| gap == *l || gap == format!("{l}the ")) {
+        let gap = gap.trim_start_matches([',', ' ', '(']);
+        let link = |l: &str| {
+            gap.get(..l.len()).is_some_and(|g| g.eq_ignore_ascii_case(l))
+                && gap.get(l.len()..).is_some_and(|rest| rest.is_empty() || rest.eq_ignore_ascii_case("the "))
+        };
+        if gap.len() <= 24 && ALIAS_LINKS.iter().any(|l| link(l)) {
             let moved = std::mem::take(&mut entities[eb].mentions);
             entities[ea].mentions.extend(moved);
         }
@@ -916,17 +917,22 @@ fn role_apposition(after: &str) -> bool {
 
 /// A name without a nickname in quotes: `Kang Min "K.M." Yoon` ->
 /// `Kang Min Yoon`.
-fn without_nickname(name: &str) -> String {
+fn without_nickname(name: &str) -> Cow<'_, str> {
+    let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
+    let spaced = |c: char| c.is_whitespace() && c != ' ';
+    if !name.contains(quote) && !name.contains(spaced) && !name.contains("  ") && name.trim() == name {
+        return Cow::Borrowed(name);
+    }
     let mut out = String::new();
     let mut in_quote = false;
     for c in name.chars() {
         match c {
-            '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}' => in_quote = !in_quote,
+            c if quote(c) => in_quote = !in_quote,
             _ if !in_quote => out.push(c),
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Orders entities by first mention, names each by its fullest mention and
@@ -941,17 +947,13 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
             // capitalized mention; a known organization's canonical name only
             // when the article names it in lower case alone.
             let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
-            let forms: Vec<String> = e
+            let forms: Vec<Cow<'_, str>> = e
                 .mentions
                 .iter()
                 .map(|m| without_nickname(doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')))
                 .collect();
-            let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
-            let longest = forms
-                .iter()
-                .filter(proper)
-                .max_by_key(|t| (t.len(), std::cmp::Reverse(t.to_string())))
-                .map(|t| t.to_string());
+            let forms: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
+            let longest = forms.iter().filter(proper).max_by_key(|t| (t.len(), std::cmp::Reverse(**t))).map(|t| t.to_string());
             let name = match (longest, &e.known) {
                 (Some(l), _) => l,
                 (None, Some(k)) => k.clone(),
