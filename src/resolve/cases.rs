@@ -413,8 +413,18 @@ pub fn resolve(
     for g in frames.iter().filter(|g| !g.plaintiffs.is_empty()) {
         plaintiffs_of_sentence.entry(doc.sentence_of(g.at.start)).or_insert(&g.plaintiffs);
     }
-    let sentence_plaintiffs: Vec<Option<Vec<usize>>> =
-        frames.iter().map(|f| plaintiffs_of_sentence.get(&doc.sentence_of(f.at.start)).map(|p| p.to_vec())).collect();
+    // Else the plaintiffs of the latest action before it.
+    let mut latest: Option<&[usize]> = None;
+    let sentence_plaintiffs: Vec<Option<Vec<usize>>> = frames
+        .iter()
+        .map(|f| {
+            let found = plaintiffs_of_sentence.get(&doc.sentence_of(f.at.start)).copied().or(latest);
+            if !f.plaintiffs.is_empty() && !f.defendants.is_empty() {
+                latest = Some(&f.plaintiffs);
+            }
+            found.map(<[usize]>::to_vec)
+        })
+        .collect();
     for ((f, opposite), near) in frames.into_iter().zip(opposite).zip(sentence_plaintiffs) {
         // Only a frame that names no plaintiff by its nature takes the
         // article's; "sued by a group of funds" names an unnamed one.
@@ -1137,6 +1147,13 @@ mod tests {
         let text = "Halvorsen Marine Inc. sued Brightwater Ltd. in 2021 and won. On Friday a court dismissed Brightwater's appeal against the verdict.";
         let found = pairs(text);
         assert!(found.contains(&pair("Brightwater Ltd.", "Halvorsen Marine Inc.")), "{found:?}");
+    }
+
+    #[test]
+    fn cases_a_plea_takes_the_plaintiff_of_the_latest_action() {
+        let text = "The European Commission fined Halvorsen Marine Inc. on Monday.\nSeparately, the Competition and Markets Authority fined Ostrava Paints Ltd.\nCorvane Chemical Corp., which admitted its role, was fined 2 million pounds.";
+        let found = pairs(text);
+        assert!(found.contains(&pair("Competition and Markets Authority", "Corvane Chemical Corp.")), "{found:?}");
     }
 
     #[test]
