@@ -855,6 +855,11 @@ fn join(
         return pick(index.by_word.get(&k).cloned().unwrap_or_default());
     }
     let mut found = index.person_ending(entities, &words);
+    // A lone surname is the person's, not the firm's that starts with it
+    // ("Tobias Renner of Renner Falk LLP ... Renner said").
+    if words.len() == 1 && !found.is_empty() {
+        return pick(found);
+    }
     if !GENERIC_FIRST.contains(&words[0]) {
         found.extend(index.org_prefixed(entities, &words));
     }

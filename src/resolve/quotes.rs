@@ -144,7 +144,10 @@ impl Context<'_, '_> {
         if let Some(verb) = verbs(right).first().copied() {
             let before = Span::new(right.start, verb.start);
             let after = Span::new(verb.end, right.end);
-            let found = self.candidates(before, previous).pop().map(|(_, f)| f).or_else(|| self.object(after, previous));
+            // `," Jane Roe of Acme LLP, a lawyer for X, said`: the person.
+            let mut named = self.candidates(before, previous);
+            let speaker = named.iter().rposition(|(_, f)| self.is_person(f)).map(|i| named.swap_remove(i)).or_else(|| named.pop());
+            let found = speaker.map(|(_, f)| f).or_else(|| self.object(after, previous));
             if found.is_some() {
                 return found;
             }
@@ -505,6 +508,15 @@ mod tests {
     fn quotes(text: &str) -> Vec<String> {
         let doc = Document::new(text, &Abbreviations::default());
         find(&doc, &SpanSet::default()).iter().map(|s| doc.str(*s).to_string()).collect()
+    }
+
+    #[test]
+    fn quotes_go_to_the_lawyer_not_the_firm() {
+        let extractor = crate::Extractor::builtin().unwrap();
+        let text = "\"This is a fair result,\" Alicia Ostby of Montrell Gale LLP, counsel for the dealers, said. Halvorsen Marine Inc. sued Brightwater Ltd. in May; Brightwater is represented by Tobias Renwick of Renwick Falk LLP. \"We will appeal,\" Renwick said.";
+        let record = extractor.extract(&crate::Article::new("q", text));
+        let speakers: Vec<Option<String>> = record.quotes.iter().map(|q| q.speaker.clone()).collect();
+        assert_eq!(speakers, [Some("Alicia Ostby".to_string()), Some("Tobias Renwick".to_string())]);
     }
 
     #[test]
