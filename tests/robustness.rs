@@ -52,71 +52,55 @@ fn robustness_adversarial_inputs() {
     }
 }
 
-/// 100,000 unbalanced quote marks take time in proportion to their number:
-/// four times the marks may take at most ten times as long (a quadratic
-/// scan would take sixteen). Each size is timed as the best of three runs.
-#[test]
-fn robustness_unbalanced_quotes_stay_linear() {
+/// Asserts that extracting `article(4 * n)` takes at most ten times as long
+/// as `article(n)` (a quadratic scan would take sixteen). Each size is timed
+/// as the best of three runs; `check` looks at each record.
+fn assert_linear(n: usize, what: &str, article: impl Fn(usize) -> String, check: impl Fn(usize, &gazette::Record)) {
     let extractor = Extractor::builtin().unwrap();
     let time = |n: usize| {
-        let text = "\u{201c}Nokia said ".repeat(n);
-        (0..3)
-            .map(|_| {
-                let start = std::time::Instant::now();
-                extractor.extract(&Article::new("q", text.clone()));
-                start.elapsed()
-            })
-            .min()
-            .unwrap()
-    };
-    let (small, large) = (time(25_000), time(100_000));
-    assert!(large < small * 10, "25k marks: {small:?}, 100k marks: {large:?}");
-}
-
-/// An article reporting thousands of actions and appeals stays linear:
-/// each action finds the one it answers by index, not by scanning all the
-/// others. Four times the actions may take at most ten times as long.
-#[test]
-fn robustness_many_actions_stay_linear() {
-    let extractor = Extractor::builtin().unwrap();
-    let name = |i: usize| {
-        let letter = |k: usize| char::from(b'a' + (k % 26) as u8);
-        format!("{}{}{}{}ex Holdings Inc.", char::from(b'A' + (i % 26) as u8), letter(i / 26), letter(i / 676), letter(i / 17_576))
-    };
-    let time = |n: usize| {
-        let text: String =
-            (0..n).map(|i| format!("{} sued {} in Delaware. {} appealed.\n", name(2 * i), name(2 * i + 1), name(2 * i + 1))).collect();
+        let text = article(n);
         (0..3)
             .map(|_| {
                 let start = std::time::Instant::now();
                 let record = extractor.extract(&Article::new("a", text.clone()));
-                assert!(record.cases.len() >= n, "{} cases for {n} actions", record.cases.len());
-                start.elapsed()
+                let elapsed = start.elapsed();
+                check(n, &record);
+                elapsed
             })
             .min()
             .unwrap()
     };
-    let (small, large) = (time(2_000), time(8_000));
-    assert!(large < small * 10, "2,000 actions: {small:?}, 8,000 actions: {large:?}");
+    let (small, large) = (time(n), time(4 * n));
+    assert!(large < small * 10, "{n} {what}: {small:?}, {} {what}: {large:?}", 4 * n);
+}
+
+/// 100,000 unbalanced quote marks take time in proportion to their number.
+#[test]
+fn robustness_unbalanced_quotes_stay_linear() {
+    assert_linear(25_000, "marks", |n| "\u{201c}Nokia said ".repeat(n), |_, _| {});
+}
+
+/// An article reporting thousands of actions and appeals stays linear:
+/// each action finds the one it answers by index, not by scanning all the
+/// others.
+#[test]
+fn robustness_many_actions_stay_linear() {
+    let name = |i: usize| {
+        let letter = |k: usize| char::from(b'a' + (k % 26) as u8);
+        format!("{}{}{}{}ex Holdings Inc.", char::from(b'A' + (i % 26) as u8), letter(i / 26), letter(i / 676), letter(i / 17_576))
+    };
+    let article = |n: usize| -> String {
+        (0..n).map(|i| format!("{} sued {} in Delaware. {} appealed.\n", name(2 * i), name(2 * i + 1), name(2 * i + 1))).collect()
+    };
+    assert_linear(2_000, "actions", article, |n, record| {
+        assert!(record.cases.len() >= n, "{} cases for {n} actions", record.cases.len());
+    });
 }
 
 /// Token patterns with a wildcard ("a jury ... ordered") stay linear in a
-/// huge sentence full of their first word: four times the sentence may take
-/// at most ten times as long.
+/// huge sentence full of their first word.
 #[test]
 fn robustness_token_pattern_wildcards_stay_linear() {
-    let extractor = Extractor::builtin().unwrap();
-    let time = |n: usize| {
-        let text = "the court said the jury would rule and the judge agreed ".repeat(n);
-        (0..3)
-            .map(|_| {
-                let start = std::time::Instant::now();
-                extractor.extract(&Article::new("w", text.clone()));
-                start.elapsed()
-            })
-            .min()
-            .unwrap()
-    };
-    let (small, large) = (time(2_000), time(8_000));
-    assert!(large < small * 10, "2,000 repeats: {small:?}, 8,000 repeats: {large:?}");
+    let sentence = "the court said the jury would rule and the judge agreed ";
+    assert_linear(2_000, "repeats", |n| sentence.repeat(n), |_, _| {});
 }
