@@ -28,18 +28,24 @@ enum Class {
     Other,
 }
 
-/// Sentence classes of the ASCII characters, looked up rather than matched.
-const ASCII_SENTENCE: [Class; 128] = {
-    let mut table = [Class::Other; 128];
-    let mut b = 0;
-    while b < 128 {
-        if let Some(class) = class_of(b as u8 as char) {
-            table[b] = class;
+/// A table of `$class_of` over the ASCII characters, built at compile time
+/// so that the hot loops look classes up rather than match them.
+macro_rules! ascii_table {
+    ($class_of:ident, $other:expr) => {{
+        let mut table = [$other; 128];
+        let mut b = 0;
+        while b < 128 {
+            if let Some(class) = $class_of(b as u8 as char) {
+                table[b] = class;
+            }
+            b += 1;
         }
-        b += 1;
-    }
-    table
-};
+        table
+    }};
+}
+
+/// Sentence classes of the ASCII characters.
+const ASCII_SENTENCE: [Class; 128] = ascii_table!(class_of, Class::Other);
 
 /// The class of `c`, or `None` when only the crate's tables know it.
 fn class(c: char) -> Option<Class> {
@@ -178,18 +184,8 @@ impl Word {
     }
 }
 
-/// Word classes of the ASCII characters, looked up rather than matched.
-const ASCII_WORD: [Word; 128] = {
-    let mut table = [Word::Other; 128];
-    let mut b = 0;
-    while b < 128 {
-        if let Some(class) = word_class_of(b as u8 as char) {
-            table[b] = class;
-        }
-        b += 1;
-    }
-    table
-};
+/// Word classes of the ASCII characters.
+const ASCII_WORD: [Word; 128] = ascii_table!(word_class_of, Word::Other);
 
 /// The word class of `c`, or `None` when only the crate's tables know it.
 fn word_class(c: char) -> Option<Word> {
