@@ -961,7 +961,7 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
             }
             let and = g.split_whitespace().next().is_some_and(|w| w == "and" || w == "or");
             let g_bare = g.strip_suffix(" the").unwrap_or(&g);
-            let co = co_plaintiffs && CO_PLAINTIFF.iter().any(|c| g_bare == *c);
+            let co = co_plaintiffs && CO_PLAINTIFF.contains(&g_bare);
             // ", 47, of Hialeah," is an apposition, not a list.
             let apposition = g.starts_with(|c: char| c.is_ascii_digit());
             let comma_only = !and && !co && !apposition && !gap.contains(';') && plain.contains(',');
