@@ -922,9 +922,10 @@ fn past_forum(doc: &Document<'_>, parties: &Parties, who: &Who, region: Span) ->
 /// True for the source of a report ("according to the FTC, ... were
 /// charged"), who is not a side of what it reports.
 fn attributed(doc: &Document<'_>, mention: Span) -> bool {
-    let head = doc.str(doc.around(Span::new(mention.start, mention.start), Span::new(0, mention.start), 24)).to_ascii_lowercase();
-    let head = head.trim_end();
-    head.ends_with("according to") || head.ends_with("according to the")
+    // Read in place: this runs for every party a list looks back over.
+    let head = doc.str(doc.around(Span::new(mention.start, mention.start), Span::new(0, mention.start), 24)).trim_end();
+    let ends = |p: &str| head.len() >= p.len() && head.get(head.len() - p.len()..).is_some_and(|t| t.eq_ignore_ascii_case(p));
+    ends("according to") || ends("according to the")
 }
 
 /// Links between co-plaintiffs before an action: "the states of A and B,
