@@ -8,12 +8,11 @@ pub mod example;
 pub mod format;
 pub mod pattern;
 mod phrases;
+mod regexes;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
-
-use regex::Regex;
 
 use crate::document::{Abbreviations, Document};
 use crate::span::Span;
@@ -21,6 +20,7 @@ pub use format::{Case, Example, Label};
 use format::{PatternValue, RawRule};
 use pattern::TokenPattern;
 use phrases::PhraseTable;
+use regexes::{RegexScan, RuleRegex};
 
 /// Where a rule was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub struct Rule {
     pub case: Case,
     /// The phrases of a phrase rule, as written.
     pub phrases: Vec<String>,
-    regex: Option<Regex>,
+    regex: Option<RuleRegex>,
     tokens: Option<TokenPattern>,
     span_group: Option<usize>,
 }
@@ -71,11 +71,6 @@ impl Rule {
     /// An attribute's value.
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-
-    /// The regex, for regex rules.
-    pub fn regex(&self) -> Option<&Regex> {
-        self.regex.as_ref()
     }
 }
 
@@ -152,6 +147,7 @@ pub struct RuleSet {
     pub abbreviations: Abbreviations,
     phrases: PhraseTable,
     regex_rules: Vec<usize>,
+    regex_scan: RegexScan,
     token_rules: Vec<usize>,
 }
 
@@ -249,7 +245,8 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        Ok(RuleSet { rules, abbreviations, phrases: PhraseTable::new(phrases), regex_rules, token_rules })
+        let regex_scan = RegexScan::new(&regex_rules.iter().filter_map(|&i| rules[i].regex.as_ref()).collect::<Vec<_>>());
+        Ok(RuleSet { rules, abbreviations, phrases: PhraseTable::new(phrases), regex_rules, regex_scan, token_rules })
     }
 
     /// Every raw match of every rule in the document, phrases on word
@@ -268,32 +265,23 @@ impl RuleSet {
             }
         }
         self.phrases.find(text, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
-        for &index in &self.regex_rules {
-            let rule = &self.rules[index];
-            let Some(regex) = &rule.regex else { continue };
-            // The lazy DFA finds matches fast; captures (a slower engine)
-            // are then taken only where a match starts.
-            for found in regex.find_iter(text) {
-                let Some(caps) = regex.captures_at(text, found.start()) else { continue };
-                let groups: Vec<Option<Span>> =
-                    caps.iter().map(|g| g.map(|g| Span::new(g.start(), g.end()))).collect();
-                let whole = groups.first().copied().flatten();
-                let span = match rule.span_group {
-                    Some(g) => groups.get(g).copied().flatten(),
-                    None => whole,
-                };
-                if let Some(span) = span.filter(|s| !s.is_empty()) {
-                    out.push(Match { rule: index, span, groups });
-                }
+        let regexes: Vec<&RuleRegex> = self.regex_rules.iter().filter_map(|&i| self.rules[i].regex.as_ref()).collect();
+        self.regex_scan.find(&regexes, text, |slot, groups| {
+            let index = self.regex_rules[slot];
+            let span = match self.rules[index].span_group {
+                Some(g) => groups.get(g).copied().flatten(),
+                None => groups.first().copied().flatten(),
+            };
+            if let Some(span) = span.filter(|s| !s.is_empty()) {
+                out.push(Match { rule: index, span, groups });
             }
-        }
+        });
         out
     }
 
     /// The span of a named capture group of a regex match.
     pub fn group(&self, m: &Match, name: &str) -> Option<Span> {
-        let regex = self.rules.get(m.rule)?.regex.as_ref()?;
-        let index = regex.capture_names().position(|n| n == Some(name))?;
+        let index = self.rules.get(m.rule)?.regex.as_ref()?.group_index(name)?;
         m.groups.get(index).copied().flatten()
     }
 }
@@ -376,9 +364,9 @@ fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<(Rule, Vec<St
             None
         }
         Some(r) => {
-            let regex = Regex::new(r).map_err(|e| fail(format!("invalid regex:\n    {}", e.to_string().replace('\n', "\n    "))))?;
+            let regex = RuleRegex::new(r).map_err(|e| fail(format!("invalid regex:\n    {}", e.replace('\n', "\n    "))))?;
             if let Some(name) = &raw.span {
-                span_group = regex.capture_names().position(|n| n == Some(name.as_str()));
+                span_group = regex.group_index(name);
                 if span_group.is_none() {
                     return Err(fail(format!("`span` names `{name}`, which the regex does not capture")));
                 }

@@ -1,0 +1,528 @@
+//! Regex rules, each tried only where one of its matches can start.
+//!
+//! Running every regex over the whole text is one pass per rule, and those
+//! passes were the largest single cost of extraction. But nearly every
+//! match begins with one of a few literals ("in", "January", "the", a
+//! digit), and at a word boundary. So those literals are read off each
+//! regex's syntax tree once; one walk over the word boundaries of the text
+//! finds where they occur, and each regex is run, anchored, only there. A
+//! regex whose matches do not begin with a short list of literals at a word
+//! boundary still searches the whole text on its own.
+//!
+//! The matches are exactly those of `find_iter`: a rule's candidate starts
+//! are tried in text order, skipping those inside its previous match, and
+//! an anchored leftmost-first search at the leftmost start that matches
+//! finds the same match an unanchored search would.
+
+use regex_automata::hybrid::dfa::{self, DFA};
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson;
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+use crate::span::Span;
+
+/// A literal set growing past this stops growing (its literals are cut
+/// short); an alternation this large means "no usable literals".
+const MAX_LITERALS: usize = 128;
+
+/// Classes up to this many characters are spelled out as literals; larger
+/// ones contribute the first byte of their members.
+const MAX_CLASS_CHARS: u32 = 10;
+
+/// The regex crate's default limits, so rule files mean what its
+/// documentation says.
+const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
+const DFA_CACHE_CAPACITY: usize = 2 * (1 << 20);
+
+/// The lazy DFA caches of one regex, one per thread that uses it.
+type Caches = Pool<dfa::Cache, NewCache>;
+type NewCache = Box<dyn Fn() -> dfa::Cache + Send + Sync>;
+
+/// A rule's compiled regex and, when it has them, the literals its matches
+/// start with.
+#[derive(Debug)]
+pub struct RuleRegex {
+    regex: Regex,
+    /// Set when the regex is tried only at candidate starts.
+    anchored: Option<Starts>,
+}
+
+/// What trying a regex at candidate starts needs.
+#[derive(Debug)]
+struct Starts {
+    /// Every match begins with one of these, at an ASCII word boundary.
+    starts: Vec<Vec<u8>>,
+    /// The forward lazy DFA alone: most candidates fail within a few
+    /// bytes, and a call to the full regex costs several times more.
+    forward: DFA,
+    caches: Caches,
+}
+
+impl RuleRegex {
+    /// Compiles `pattern` with the `regex` crate's defaults (Unicode, size
+    /// limits).
+    ///
+    /// # Errors
+    /// The syntax error, or that the compiled regex is too large.
+    pub fn new(pattern: &str) -> Result<RuleRegex, String> {
+        let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| e.to_string())?;
+        let starts = start_literals(&hir).filter(|_| starts_with_ascii_word_boundary(&hir));
+        // A regex tried at candidate starts has its own forward DFA; the
+        // meta regex then only reports the groups of a match already found,
+        // and needs no lazy DFAs (nor their compile time) of its own.
+        let config = meta::Config::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+            .hybrid(starts.is_none())
+            .hybrid_cache_capacity(DFA_CACHE_CAPACITY);
+        let regex = meta::Builder::new()
+            .configure(config)
+            .build_from_hir(&hir)
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                None => e.to_string(),
+            })?;
+        let anchored = match starts {
+            Some(starts) => {
+                let (forward, caches) = forward_dfa(&hir)?;
+                Some(Starts { starts, forward, caches })
+            }
+            None => None,
+        };
+        Ok(RuleRegex { regex, anchored })
+    }
+
+    /// The index of the capture group called `name`.
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.regex.group_info().to_index(PatternID::ZERO, name)
+    }
+
+    /// Where the match that starts at `start` ends, if one does; `cache`
+    /// is a cache of the forward lazy DFA.
+    fn match_end_at(&self, text: &str, start: usize, cache: &mut dfa::Cache) -> Option<usize> {
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        if let Some(a) = &self.anchored
+            && let Ok(found) = a.forward.try_search_fwd(cache, &input)
+        {
+            return found.map(|m| m.offset());
+        }
+        // The lazy DFA gave up (its cache thrashed): ask the full regex.
+        self.regex.search_half(&input).map(|m| m.offset())
+    }
+
+    /// The groups of the match `start..end`, which must be the match at
+    /// `start`. Searching just its span is the same search (look-around
+    /// still sees the whole text) and keeps the work to the match.
+    fn captures_at(&self, text: &str, start: usize, end: usize, caps: &mut Captures) {
+        self.regex.search_captures(&Input::new(text).range(start..end).anchored(Anchored::Yes), caps);
+    }
+}
+
+/// The regex rules of a rule set and, for those tried at candidate
+/// starts, their literals by first two bytes.
+#[derive(Debug)]
+pub struct RegexScan {
+    /// `bucket[b0 * 256 + b1]`: the index in `buckets` of the literals of
+    /// two bytes or more that begin with `b0 b1`, or 0 for none.
+    bucket: Vec<u16>,
+    /// The literals of each bucket; `buckets[0]` stays empty.
+    buckets: Vec<Vec<Prefix>>,
+    /// `singles[b]`: the regexes with the one-byte literal `b`.
+    singles: Vec<Vec<usize>>,
+}
+
+impl RegexScan {
+    /// The scanner of `regexes`, in the order `find` reports them.
+    pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
+        let mut scan = RegexScan { bucket: vec![0; 1 << 16], buckets: vec![Vec::new()], singles: vec![Vec::new(); 256] };
+        for (i, r) in regexes.iter().enumerate() {
+            for literal in r.anchored.iter().flat_map(|a| &a.starts) {
+                let &[b0, b1, ..] = literal.as_slice() else {
+                    scan.singles[usize::from(literal[0])].push(i);
+                    continue;
+                };
+                let key = usize::from(b0) << 8 | usize::from(b1);
+                if scan.bucket[key] == 0 {
+                    // Past 65,535 buckets the last is shared, which is
+                    // still right: each literal is compared in full.
+                    scan.bucket[key] = u16::try_from(scan.buckets.len()).unwrap_or(u16::MAX);
+                    scan.buckets.push(Vec::new());
+                }
+                if let Some(list) = scan.buckets.get_mut(usize::from(scan.bucket[key])) {
+                    list.push(Prefix::new(literal, i));
+                }
+            }
+        }
+        scan
+    }
+
+    /// Calls `found(i, groups)` for every match of `regexes[i]` (the list
+    /// given to `new`) in `text`, regex by regex, each in text order, with
+    /// the span of every capture group by group index.
+    pub fn find(&self, regexes: &[&RuleRegex], text: &str, mut found: impl FnMut(usize, Vec<Option<Span>>)) {
+        // Candidates are tried as the walk meets them, so nothing per
+        // candidate is kept: only the matches, which are reported anyway.
+        let mut tries: Vec<Tries<'_>> = regexes.iter().map(|r| Tries::new(r)).collect();
+        self.each_candidate(text, |i, start| tries[i].try_at(text, start));
+        for (i, (r, tries)) in regexes.iter().zip(tries).enumerate() {
+            if r.anchored.is_some() {
+                tries.matches.into_iter().for_each(|groups| found(i, groups));
+                continue;
+            }
+            let mut caps = r.regex.create_captures();
+            for m in r.regex.find_iter(text) {
+                r.captures_at(text, m.start(), m.end(), &mut caps);
+                found(i, groups(&caps));
+            }
+        }
+    }
+
+    /// Calls `found(i, start)` at each word boundary where a literal of
+    /// regex `i` begins, in text order (a place may come more than once).
+    fn each_candidate(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+        let bytes = text.as_bytes();
+        let mut was_word = false;
+        for (at, &b) in bytes.iter().enumerate() {
+            let is_word = ASCII_WORD[usize::from(b)];
+            if is_word == was_word {
+                continue;
+            }
+            was_word = is_word;
+            self.singles[usize::from(b)].iter().for_each(|&i| found(i, at));
+            let Some(&next) = bytes.get(at + 1) else { continue };
+            let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
+            if list.is_empty() {
+                continue;
+            }
+            let rest = &bytes[at..];
+            let head = first_eight(rest);
+            for prefix in list.iter().filter(|p| p.begins(rest, head)) {
+                found(prefix.regex, at);
+            }
+        }
+    }
+}
+
+/// One regex's search along the walk: where its last match ended, and its
+/// matches so far.
+struct Tries<'r> {
+    regex: &'r RuleRegex,
+    cache: Option<PoolGuard<'r, dfa::Cache, NewCache>>,
+    caps: Option<Captures>,
+    /// Candidates before this are inside a match (or were tried already).
+    next: usize,
+    matches: Vec<Vec<Option<Span>>>,
+}
+
+impl<'r> Tries<'r> {
+    fn new(regex: &'r RuleRegex) -> Tries<'r> {
+        Tries { regex, cache: None, caps: None, next: 0, matches: Vec::new() }
+    }
+
+    fn try_at(&mut self, text: &str, start: usize) {
+        let Some(anchored) = &self.regex.anchored else { return };
+        if start < self.next {
+            return;
+        }
+        let cache = self.cache.get_or_insert_with(|| anchored.caches.get());
+        self.next = start + 1;
+        if let Some(end) = self.regex.match_end_at(text, start, cache) {
+            let caps = self.caps.get_or_insert_with(|| self.regex.regex.create_captures());
+            self.regex.captures_at(text, start, end, caps);
+            self.matches.push(groups(caps));
+            self.next = end;
+        }
+    }
+}
+
+/// The span of every capture group, by group index.
+fn groups(caps: &Captures) -> Vec<Option<Span>> {
+    caps.iter().map(|g| g.map(|g| Span::new(g.start, g.end))).collect()
+}
+
+/// A literal of a regex, compared eight bytes at a time: most are short,
+/// and a byte-by-byte comparison per candidate cost more than the search.
+#[derive(Debug)]
+struct Prefix {
+    /// The first eight bytes (fewer, zero-padded) and which of them count.
+    head: u64,
+    mask: u64,
+    /// The bytes after the first eight.
+    tail: Box<[u8]>,
+    len: usize,
+    regex: usize,
+}
+
+impl Prefix {
+    fn new(literal: &[u8], regex: usize) -> Prefix {
+        let n = literal.len().min(8);
+        let mask = if n == 8 { u64::MAX } else { (1 << (8 * n)) - 1 };
+        Prefix { head: first_eight(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regex }
+    }
+
+    /// True when `text`, whose first eight bytes are `head`, begins with
+    /// this literal.
+    fn begins(&self, text: &[u8], head: u64) -> bool {
+        head & self.mask == self.head && text.len() >= self.len && (self.tail.is_empty() || text[8..self.len] == *self.tail)
+    }
+}
+
+/// The first eight bytes of `bytes` as a little-endian number, zero-padded.
+fn first_eight(bytes: &[u8]) -> u64 {
+    if let Some(&head) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(head);
+    }
+    let mut head = [0; 8];
+    let n = bytes.len().min(8);
+    head[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(head)
+}
+
+/// The bytes `(?-u:\b)` counts as part of a word, by table: the test
+/// runs on every byte of the text.
+static ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The forward lazy DFA of `hir` with the meta regex's leftmost-first
+/// semantics, and a pool of its caches.
+fn forward_dfa(hir: &Hir) -> Result<(DFA, Caches), String> {
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)).which_captures(thompson::WhichCaptures::None))
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())?;
+    let forward = DFA::builder()
+        .configure(DFA::config().match_kind(MatchKind::LeftmostFirst).cache_capacity(DFA_CACHE_CAPACITY))
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())?;
+    let for_pool = forward.clone();
+    Ok((forward, Pool::new(Box::new(move || for_pool.create_cache()))))
+}
+
+/// True when every match of `hir` must begin at an ASCII word boundary.
+fn starts_with_ascii_word_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => *look == Look::WordAscii,
+        HirKind::Capture(c) => starts_with_ascii_word_boundary(&c.sub),
+        HirKind::Concat(items) => items.first().is_some_and(starts_with_ascii_word_boundary),
+        _ => false,
+    }
+}
+
+/// A literal a match starts with, and whether it is all of the match of
+/// the node it came from (only then can what follows extend it).
+type Literal = (Vec<u8>, bool);
+
+/// The literals every match of `hir` starts with, or `None` when there is
+/// no short list of them, or one would be a lone space or punctuation mark
+/// (nearly every word boundary would then be a candidate).
+fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut literals: Vec<Vec<u8>> = prefixes(hir)?.into_iter().map(|(l, _)| l).collect();
+    if literals.iter().any(|l| l.is_empty() || (l.len() == 1 && (l[0].is_ascii_whitespace() || l[0].is_ascii_punctuation()))) {
+        return None;
+    }
+    literals.sort_unstable();
+    literals.dedup();
+    Some(literals)
+}
+
+/// Literals such that every match of `hir` begins with one of them; a
+/// literal marked exact is a whole match. `None`: too many to list.
+fn prefixes(hir: &Hir) -> Option<Vec<Literal>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![(Vec::new(), true)]),
+        HirKind::Literal(literal) => Some(vec![(literal.0.to_vec(), true)]),
+        HirKind::Class(class) => class_prefixes(class),
+        HirKind::Capture(capture) => prefixes(&capture.sub),
+        HirKind::Repetition(repetition) => {
+            let mut literals = prefixes(&repetition.sub)?;
+            // `x?` is all of `x` or nothing; after any other count, what
+            // follows is unknown.
+            if repetition.max != Some(1) {
+                literals.iter_mut().for_each(|l| l.1 = false);
+            }
+            if repetition.min == 0 {
+                literals.push((Vec::new(), true));
+            }
+            Some(literals)
+        }
+        HirKind::Concat(items) => {
+            let mut literals = vec![(Vec::new(), true)];
+            for item in items {
+                if literals.iter().all(|l| !l.1) {
+                    break;
+                }
+                let Some(next) = prefixes(item) else {
+                    literals.iter_mut().for_each(|l| l.1 = false);
+                    break;
+                };
+                match cross(&literals, &next).or_else(|| cross(&literals, &first_bytes(&next))) {
+                    Some(crossed) => literals = crossed,
+                    // Too many either way: what is known so far must do.
+                    None if literals.iter().any(|l| l.0.is_empty()) => return None,
+                    None => {
+                        literals.iter_mut().for_each(|l| l.1 = false);
+                        break;
+                    }
+                }
+            }
+            Some(literals)
+        }
+        HirKind::Alternation(alternatives) => {
+            let mut literals = Vec::new();
+            for alternative in alternatives {
+                literals.extend(prefixes(alternative)?);
+                if literals.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            Some(literals)
+        }
+    }
+}
+
+/// Each exact literal of `left` followed by each literal of `right`; the
+/// inexact ones of `left` stay as they are. `None` past `MAX_LITERALS`.
+///
+/// When `right` is only the first bytes of a large class (`\s`, `\d`),
+/// a literal already begun is left as it is instead of being copied once
+/// per byte: the copies say little more and make every lookup longer.
+fn cross(left: &[Literal], right: &[Literal]) -> Option<Vec<Literal>> {
+    let widening = right.iter().all(|(r, exact)| !exact && r.len() == 1);
+    let mut out = Vec::new();
+    for (l, exact) in left {
+        if !exact || (widening && !l.is_empty()) {
+            out.push((l.clone(), false));
+            continue;
+        }
+        for (r, r_exact) in right {
+            out.push(([l.as_slice(), r].concat(), *r_exact));
+        }
+        if out.len() > MAX_LITERALS {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The distinct first bytes of `literals`, inexact (an empty literal stays).
+fn first_bytes(literals: &[Literal]) -> Vec<Literal> {
+    let mut out: Vec<Literal> = literals.iter().map(|(l, exact)| (l.iter().take(1).copied().collect(), *exact && l.is_empty())).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A small class is one exact literal per member; a large one is the first
+/// UTF-8 byte of its members, inexact.
+fn class_prefixes(class: &Class) -> Option<Vec<Literal>> {
+    match class {
+        Class::Unicode(class) => {
+            let size: u32 = class.ranges().iter().map(|r| u32::from(r.end()) - u32::from(r.start()) + 1).sum();
+            if size <= MAX_CLASS_CHARS {
+                let chars = class.ranges().iter().flat_map(|r| r.start()..=r.end());
+                return Some(chars.map(|c| (c.to_string().into_bytes(), true)).collect());
+            }
+            // UTF-8 lead bytes grow with the code point, so a range's lead
+            // bytes lie between those of its ends.
+            let lead = |c: char| c.to_string().as_bytes()[0];
+            let mut bytes: Vec<u8> = class.ranges().iter().flat_map(|r| lead(r.start())..=lead(r.end())).collect();
+            bytes.sort_unstable();
+            bytes.dedup();
+            Some(bytes.into_iter().map(|b| (vec![b], false)).collect())
+        }
+        Class::Bytes(class) => {
+            let bytes: Vec<u8> = class.ranges().iter().flat_map(|r| r.start()..=r.end()).collect();
+            let exact = bytes.len() <= MAX_CLASS_CHARS as usize;
+            Some(bytes.into_iter().map(|b| (vec![b], exact)).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::rules::RuleSet;
+
+    static BUILTIN: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::builtin().expect("built-in rules"));
+
+    fn literals(pattern: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::parse(pattern).expect("test pattern parses");
+        start_literals(&hir).map(|l| l.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect())
+    }
+
+    #[test]
+    fn regexes_start_literals_cover_every_start_or_give_up() {
+        let months = literals(r"(?-u:\b)(?:[Oo]n\s+)?(?:May|June)\s+\d").expect("literals");
+        assert_eq!(months, ["June", "May", "On", "on"]);
+        assert_eq!(literals(r"(?-u:\b)Q[1-4]").expect("literals"), ["Q1", "Q2", "Q3", "Q4"]);
+        // A large class gives the first bytes of its members.
+        let digits = literals(r"(?-u:\b)\d+ days ago").expect("literals");
+        assert!(digits.contains(&"0".to_string()) && digits.contains(&"9".to_string()), "{digits:?}");
+        // Nothing to go by: a possibly empty start, a space, `\w` (with `_`).
+        assert_eq!(literals(r"(?-u:\b)x?"), None);
+        assert_eq!(literals(r"(?:^|\s)United States"), None);
+        assert_eq!(literals(r"\w+"), None);
+    }
+
+    #[test]
+    fn regexes_report_a_regex_too_large_to_compile() {
+        let error = RuleRegex::new(r"\w{100}{100}").expect_err("too large");
+        assert!(error.contains("exceeds size limit"), "{error}");
+        assert!(RuleRegex::new("(").is_err());
+    }
+
+    /// Regexes whose candidate starts overlap, nest or are optional, and one
+    /// that must search on its own.
+    const TRICKY: &[&str] = &[
+        r"(?-u:\b)(?:in|in or about)\s+(?:19|20)\d\d",
+        r"(?-u:\b)(?P<d>(?:the\s+)?(?:May|June))(?-u:\b)",
+        r"(?-u:\b)a(?:b|bc)?",
+        r"x\d",
+    ];
+
+    const WORDS: &[&str] = &[
+        "in", "In", " ", "  ", "the", "The", "May", "June", "2024", "19", "1999", "ago", "a", "an", "ab", "abc", "two", "days",
+        "years", ",", ".", "-", "\u{2019}", "'", "90s", "\u{a0}", "é", "or about", "on or about", "Q3", "last", "fiscal", "mid",
+        "United States", "v.", "State of New York", "pay", "x1", "_", "\n",
+    ];
+
+    /// What `find_iter` and `captures_at` give, which the scan must repeat.
+    fn unfiltered(regexes: &[&RuleRegex], text: &str) -> Vec<(usize, Vec<Option<Span>>)> {
+        let mut out = Vec::new();
+        for (i, r) in regexes.iter().enumerate() {
+            let mut caps = r.regex.create_captures();
+            for m in r.regex.find_iter(text) {
+                r.regex.search_captures(&Input::new(text).range(m.start()..).anchored(Anchored::Yes), &mut caps);
+                out.push((i, caps.iter().map(|g| g.map(|g| Span::new(g.start, g.end))).collect()));
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn regexes_scan_finds_what_find_iter_finds(words in prop::collection::vec(prop::sample::select(WORDS), 0..80)) {
+            let tricky: Vec<RuleRegex> = TRICKY.iter().map(|p| RuleRegex::new(p).expect("test pattern compiles")).collect();
+            let regexes: Vec<&RuleRegex> = BUILTIN.rules.iter().filter_map(|r| r.regex.as_ref()).chain(&tricky).collect();
+            let text = words.concat();
+            let mut scanned = Vec::new();
+            RegexScan::new(&regexes).find(&regexes, &text, |i, groups| scanned.push((i, groups)));
+            prop_assert_eq!(scanned, unfiltered(&regexes, &text));
+        }
+    }
+}
