@@ -217,13 +217,16 @@ pub(crate) fn hash_word(word: &[u8]) -> u64 {
 
 /// A map from words (byte strings) to values, looked up with a hash the
 /// caller already has ([`hash_word`] of the word), usually computed while
-/// reading the word: a lookup then hashes nothing, and a miss mostly costs
-/// one comparison of hashes.
+/// reading the word: a lookup then hashes nothing, and most misses stop at
+/// one bit of a filter.
 #[derive(Debug)]
 pub(crate) struct WordMap<V> {
     /// (hash, index into `entries`) by open addressing; `EMPTY` marks a free
     /// slot. Never more than half full, so probes stay short.
     slots: Box<[(u64, usize)]>,
+    /// One bit per [`mix`] of a hash, four per slot, set for each word's
+    /// hash: a word whose bit is clear is absent.
+    filter: Box<[u64]>,
     entries: Vec<(Box<[u8]>, V)>,
 }
 
@@ -231,14 +234,20 @@ const EMPTY: usize = usize::MAX;
 
 impl<V> Default for WordMap<V> {
     fn default() -> Self {
-        WordMap { slots: vec![(0, EMPTY); 8].into(), entries: Vec::new() }
+        let mut map = WordMap { slots: Box::default(), filter: Box::default(), entries: Vec::new() };
+        map.grow();
+        map
     }
 }
 
 impl<V> WordMap<V> {
     /// The value of `word`, whose hash is `hash`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, word: &[u8], hash: u64) -> Option<&V> {
+        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         match self.find(word, hash) {
             Ok(index) => Some(&self.entries[index].1),
             Err(_) => None,
@@ -250,32 +259,28 @@ impl<V> WordMap<V> {
     where
         V: Default,
     {
-        let index = match self.find(word, hash) {
-            Ok(index) => index,
-            Err(mut slot) => {
-                if 2 * (self.entries.len() + 1) > self.slots.len() {
-                    self.grow();
-                    slot = self.find(word, hash).unwrap_err();
-                }
-                let index = self.entries.len();
-                self.slots[slot] = (hash, index);
-                self.entries.push((word.into(), V::default()));
-                index
-            }
-        };
+        if let Ok(index) = self.find(word, hash) {
+            return &mut self.entries[index].1;
+        }
+        if 2 * (self.entries.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let index = self.entries.len();
+        self.entries.push((word.into(), V::default()));
+        self.place(hash, index);
         &mut self.entries[index].1
     }
 
     /// The same words with each value mapped.
     pub(crate) fn map<W>(self, mut f: impl FnMut(V) -> W) -> WordMap<W> {
-        WordMap { slots: self.slots, entries: self.entries.into_iter().map(|(w, v)| (w, f(v))).collect() }
+        let entries = self.entries.into_iter().map(|(w, v)| (w, f(v))).collect();
+        WordMap { slots: self.slots, filter: self.filter, entries }
     }
 
     /// The entry index of `word`, or the free slot where it would go.
-    #[inline]
     fn find(&self, word: &[u8], hash: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let mut slot = home(hash, mask);
+        let mut slot = mix(hash) & mask;
         loop {
             let (h, index) = self.slots[slot];
             if index == EMPTY {
@@ -288,24 +293,34 @@ impl<V> WordMap<V> {
         }
     }
 
-    fn grow(&mut self) {
-        let mask = 2 * self.slots.len() - 1;
-        let mut slots = vec![(0, EMPTY); mask + 1];
-        for &(h, index) in self.slots.iter().filter(|(_, index)| *index != EMPTY) {
-            let mut slot = home(h, mask);
-            while slots[slot].1 != EMPTY {
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = (h, index);
+    /// Files entry `index`, of hash `hash`, in the slots and the filter.
+    fn place(&mut self, hash: u64, index: usize) {
+        let mask = self.slots.len() - 1;
+        let mut slot = mix(hash) & mask;
+        while self.slots[slot].1 != EMPTY {
+            slot = (slot + 1) & mask;
         }
-        self.slots = slots.into();
+        self.slots[slot] = (hash, index);
+        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        self.filter[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Doubles the slots (to at least 16) and the filter.
+    fn grow(&mut self) {
+        let len = (2 * self.slots.len()).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); len].into());
+        self.filter = vec![0; len / 16].into();
+        for &(hash, index) in old.iter().filter(|(_, index)| *index != EMPTY) {
+            self.place(hash, index);
+        }
     }
 }
 
-/// The first slot to probe: FNV's low bits mix poorly, so the hash is
-/// multiplied once more and its high bits taken (Fibonacci hashing).
-fn home(hash: u64, mask: usize) -> usize {
-    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
+/// A hash's bits mixed for slots and filter bits: FNV's low bits mix
+/// poorly, so it is multiplied once more and its high bits taken (Fibonacci
+/// hashing).
+fn mix(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
 #[cfg(test)]
