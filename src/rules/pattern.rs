@@ -5,7 +5,6 @@
 //! sentence boundary.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use crate::document::{Document, Shape};
 use crate::span::Span;
 
-use super::phrases::BuildWordHasher;
+use super::phrases::{WordMap, hash_word};
 
 /// A string test: one value, or `{"IN": [...]}` / `{"NOT_IN": [...]}`.
 #[derive(Clone, Debug, Deserialize)]
@@ -97,21 +96,28 @@ pub struct TokenSpec {
     pub op: Op,
 }
 
+/// A string test, compiled: a single value is a set of one.
 #[derive(Debug)]
 enum Test {
-    Equal(String),
-    In(HashSet<String, BuildWordHasher>),
-    NotIn(HashSet<String, BuildWordHasher>),
+    In(WordMap<()>),
+    NotIn(WordMap<()>),
     Matches(Regex),
 }
 
 impl Test {
     fn compile(t: &StrTest, lower: bool) -> Result<Test, String> {
-        let fold = |s: &String| if lower { s.to_lowercase() } else { s.clone() };
+        let set = |words: &[String]| {
+            let mut set = WordMap::default();
+            for word in words {
+                let word = if lower { word.to_lowercase() } else { word.clone() };
+                set.entry(word.as_bytes(), hash_word(word.as_bytes()));
+            }
+            set
+        };
         Ok(match t {
-            StrTest::Is(s) => Test::Equal(fold(s)),
-            StrTest::Set(SetTest { is_in: Some(v), not_in: None, regex: None }) => Test::In(v.iter().map(fold).collect()),
-            StrTest::Set(SetTest { is_in: None, not_in: Some(v), regex: None }) => Test::NotIn(v.iter().map(fold).collect()),
+            StrTest::Is(s) => Test::In(set(std::slice::from_ref(s))),
+            StrTest::Set(SetTest { is_in: Some(v), not_in: None, regex: None }) => Test::In(set(v)),
+            StrTest::Set(SetTest { is_in: None, not_in: Some(v), regex: None }) => Test::NotIn(set(v)),
             StrTest::Set(SetTest { is_in: None, not_in: None, regex: Some(r) }) => {
                 Test::Matches(Regex::new(r).map_err(|e| format!("invalid REGEX: {e}"))?)
             }
@@ -119,11 +125,11 @@ impl Test {
         })
     }
 
-    fn test(&self, value: &str) -> bool {
+    /// Tests `value`, whose [`hash_word`] is `hash`.
+    fn test(&self, value: &str, hash: u64) -> bool {
         match self {
-            Test::Equal(s) => s == value,
-            Test::In(set) => set.contains(value),
-            Test::NotIn(set) => !set.contains(value),
+            Test::In(set) => set.get(value.as_bytes(), hash).is_some(),
+            Test::NotIn(set) => set.get(value.as_bytes(), hash).is_none(),
             Test::Matches(r) => r.is_match(value),
         }
     }
@@ -138,6 +144,17 @@ struct Spec {
     lower: Option<Test>,
     flags: Vec<Flag>,
     op: Op,
+}
+
+impl Spec {
+    /// The set a token's lower-cased text must be in for the spec to
+    /// accept it, if there is one.
+    fn words(&self) -> Option<&WordMap<()>> {
+        match &self.lower {
+            Some(Test::In(set)) if self.op != Op::Not => Some(set),
+            _ => None,
+        }
+    }
 }
 
 /// The most tokens one match of a token pattern may span.
@@ -190,22 +207,26 @@ impl TokenPattern {
         Ok(TokenPattern { specs: out })
     }
 
-    fn accepts(&self, spec: &Spec, word: &str, lower: &str, shape: Shape) -> bool {
-        let ok = spec.orth.as_ref().is_none_or(|t| t.test(word))
-            && spec.lower.as_ref().is_none_or(|t| t.test(lower))
+    fn accepts(&self, spec: &Spec, word: &str, lower: &Lower<'_>, shape: Shape) -> bool {
+        let ok = spec.orth.as_ref().is_none_or(|t| t.test(word, hash_word(word.as_bytes())))
+            && spec.lower.as_ref().is_none_or(|t| t.test(&lower.text, lower.hash))
             && spec.flags.iter().all(|(f, want)| f(word, shape) == *want);
         if spec.op == Op::Not { !ok } else { ok }
     }
 
     /// Every match: for each start token, the longest match from there.
     /// `lower` holds each token of `doc` lower-cased (see [`lower_tokens`]).
-    pub fn find(&self, doc: &Document<'_>, lower: &[Cow<'_, str>]) -> Vec<Span> {
+    pub fn find(&self, doc: &Document<'_>, lower: &[Lower<'_>]) -> Vec<Span> {
         let mut out = Vec::new();
         let tokens = &doc.tokens;
+        let first = self.specs[0].words();
         for start in 0..tokens.len() {
             // The first spec is never optional (`compile` checks), so most
-            // tokens are rejected before any state is built.
-            if !self.accepts(&self.specs[0], doc.str(tokens[start].span), &lower[start], tokens[start].shape) {
+            // tokens are rejected before any state is built, most of them
+            // by one lookup when it wants a word of a set.
+            if first.is_some_and(|set| set.get(lower[start].text.as_bytes(), lower[start].hash).is_none())
+                || !self.accepts(&self.specs[0], doc.str(tokens[start].span), &lower[start], tokens[start].shape)
+            {
                 continue;
             }
             let sentence = tokens[start].sentence;
@@ -256,15 +277,23 @@ impl TokenPattern {
     }
 }
 
+/// A token lower-cased, with its hash for the word sets of every test.
+#[derive(Debug)]
+pub struct Lower<'a> {
+    text: Cow<'a, str>,
+    hash: u64,
+}
+
 /// Each token of `doc` lower-cased, for every token pattern of a document.
 /// ASCII tokens are slices of one lower-cased copy of the text, so only the
 /// rare others allocate.
-pub fn lower_tokens<'a>(doc: &Document<'_>, ascii_lower: &'a str) -> Vec<Cow<'a, str>> {
+pub fn lower_tokens<'a>(doc: &Document<'_>, ascii_lower: &'a str) -> Vec<Lower<'a>> {
     doc.tokens
         .iter()
         .map(|t| {
             let word = t.span.text(ascii_lower);
-            if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) }
+            let text = if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
+            Lower { hash: hash_word(text.as_bytes()), text }
         })
         .collect()
 }
@@ -289,6 +318,15 @@ mod tests {
         assert_eq!(spans(p, "It filed papers. A lawsuit followed."), Vec::<String>::new());
         let p = r#"[{"IS_TITLE": true, "OP": "+"}, {"ORTH": "Inc"}]"#;
         assert_eq!(spans(p, "shares of Acme Widget Inc. rose"), ["Acme Widget Inc", "Widget Inc"]);
+    }
+
+    #[test]
+    fn pattern_sets_compare_whole_words() {
+        let p = r#"[{"LOWER": {"IN": ["soci\u00e9t\u00e9", "by"]}}, {"ORTH": {"IN": ["Inc", "SA"]}}]"#;
+        assert_eq!(spans(p, "SOCI\u{c9}T\u{c9} SA and Soci\u{e9}t\u{e9} sa, BY Inc, b Inc, byy Inc"), ["SOCI\u{c9}T\u{c9} SA", "BY Inc"]);
+        let p = r#"[{"LOWER": {"IN": ["a", "bb"]}, "OP": "!"}, {"LOWER": {"NOT_IN": ["b", "cc"]}, "OP": "+"}, {"LOWER": "end"}]"#;
+        let found: Vec<Vec<String>> = ["a x c end", "bb x y end", "q b end", "q cc end", "q cd END"].iter().map(|t| spans(p, t)).collect();
+        assert_eq!(found, [vec!["x c end"], vec!["x y end"], vec![], vec![], vec!["q cd END"]]);
     }
 
     #[test]

@@ -16,9 +16,6 @@
 //! its first character when that is not alphanumeric), and a match of a
 //! phrase starting with a letter or digit must start a word of the text.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
@@ -28,13 +25,13 @@ pub type Phrase = (String, usize, bool);
 /// the case-insensitive ones.
 #[derive(Debug, Default)]
 pub struct PhraseTable {
-    words: HashMap<Box<str>, [Sorted; 2], BuildWordHasher>,
+    words: WordMap<[Sorted; 2]>,
 }
 
-/// The phrases of one first word in byte order (lower-cased when `fold`).
+/// The phrases of one first word in byte order (lower-cased when they ignore
+/// case).
 #[derive(Debug, Default)]
 struct Sorted {
-    fold: bool,
     entries: Vec<Entry>,
 }
 
@@ -47,7 +44,7 @@ struct Entry {
 }
 
 impl Sorted {
-    fn new(fold: bool, mut list: Vec<(Box<[u8]>, usize)>) -> Sorted {
+    fn new(mut list: Vec<(Box<[u8]>, usize)>) -> Sorted {
         list.sort();
         let mut entries: Vec<Entry> = Vec::with_capacity(list.len());
         for (phrase, rule) in list {
@@ -61,19 +58,19 @@ impl Sorted {
             }
             entries.push(Entry { phrase, rule, parent: c });
         }
-        Sorted { fold, entries }
+        Sorted { entries }
     }
 
-    /// Calls `found(length, rule)` for each phrase that begins `text`.
+    /// Calls `found(length, rule)` for each phrase that begins `text` (the
+    /// text lower-cased for the phrases that ignore case).
     fn each_prefix(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        let byte = |b: u8| if self.fold { b.to_ascii_lowercase() } else { b };
+        if self.entries.is_empty() {
+            return;
+        }
         // How many phrases sort at or before `text` (a prefix sorts before).
-        let count = self.entries.partition_point(|e| {
-            let differ = e.phrase.iter().zip(text).map(|(a, b)| a.cmp(&byte(*b))).find(|o| o.is_ne());
-            differ.unwrap_or(e.phrase.len().cmp(&text.len())).is_le()
-        });
+        let count = self.entries.partition_point(|e| *e.phrase <= *text);
         let Some(last) = count.checked_sub(1) else { return };
-        let common = self.entries[last].phrase.iter().zip(text).take_while(|(a, b)| **a == byte(**b)).count();
+        let common = self.entries[last].phrase.iter().zip(text).take_while(|(a, b)| a == b).count();
         // The phrases that begin `text` are the prefixes of `last` no
         // longer than what it shares with `text`.
         let mut c = Some(last);
@@ -91,74 +88,91 @@ impl PhraseTable {
     /// A table of `phrases`.
     pub fn new(phrases: Vec<Phrase>) -> PhraseTable {
         type Lists = [Vec<(Box<[u8]>, usize)>; 2];
-        let mut lists: HashMap<Box<str>, Lists, BuildWordHasher> = HashMap::default();
-        // Most first words begin many phrases: look the key up before
-        // allocating it (start-up is mostly small allocations).
+        let mut lists: WordMap<Lists> = WordMap::default();
         let mut key = String::new();
         for (mut phrase, rule, fold) in phrases {
+            // The text is read word by word and no word starts with white
+            // space, so such a phrase can never match.
+            if phrase.starts_with(char::is_whitespace) {
+                continue;
+            }
             key.clear();
             key.push_str(first_word(&phrase));
             key.make_ascii_lowercase();
             if fold {
                 phrase.make_ascii_lowercase();
             }
-            if !lists.contains_key(key.as_str()) {
-                lists.insert(key.as_str().into(), Lists::default());
-            }
-            if let Some(list) = lists.get_mut(key.as_str()) {
-                list[usize::from(fold)].push((phrase.into_bytes().into(), rule));
-            }
+            let list = lists.entry(key.as_bytes(), hash_word(key.as_bytes()));
+            list[usize::from(fold)].push((phrase.into_bytes().into(), rule));
         }
-        let words = lists.into_iter().map(|(key, [exact, folded])| (key, [Sorted::new(false, exact), Sorted::new(true, folded)]));
-        PhraseTable { words: words.collect() }
+        PhraseTable { words: lists.map(|[exact, folded]| [Sorted::new(exact), Sorted::new(folded)]) }
     }
 
     /// Calls `found(rule, span)` for every phrase on word boundaries in
     /// `text`.
     pub fn find(&self, text: &str, mut found: impl FnMut(usize, Span)) {
-        let bytes = text.as_bytes();
-        let mut lowered = String::new();
+        // ASCII lower-casing keeps every byte offset and every non-ASCII
+        // character, so words are read and looked up in one lower-cased copy.
+        let lower = text.to_ascii_lowercase();
+        let bytes = lower.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             if bytes[i].is_ascii_whitespace() {
                 i += 1;
                 continue;
             }
-            let (c, width) = char_at(text, i);
-            let end = if c.is_alphanumeric() { word_end(text, i + width) } else { i + width };
-            let word = &text[i..end];
-            // Keys are lower-cased; most words already are.
-            let key = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                lowered.clear();
-                lowered.push_str(word);
-                lowered.make_ascii_lowercase();
-                lowered.as_str()
-            } else {
-                word
-            };
-            if !c.is_whitespace()
-                && let Some(tables) = self.words.get(key)
-            {
-                for table in tables {
-                    table.each_prefix(&bytes[i..], |len, rule| {
-                        if text.is_char_boundary(i + len) && ends_word(text, i + len) {
-                            found(rule, Span::new(i, i + len));
-                        }
-                    });
-                }
+            let (end, hash) = word_at(&lower, i);
+            if let Some(tables) = self.words.get(&bytes[i..end], hash) {
+                let [exact, folded] = tables;
+                let mut report = |len: usize, rule: usize| {
+                    if text.is_char_boundary(i + len) && ends_word(text, i + len) {
+                        found(rule, Span::new(i, i + len));
+                    }
+                };
+                exact.each_prefix(&text.as_bytes()[i..], &mut report);
+                folded.each_prefix(&bytes[i..], &mut report);
             }
             i = end;
         }
     }
 }
 
+/// The word that starts at byte `i` of `text` (not at white space), as its
+/// end and [`hash_word`] of its bytes: a run of alphanumeric characters, or
+/// one other character. Hashing while reading keeps the lookup to one pass.
+fn word_at(text: &str, i: usize) -> (usize, u64) {
+    let bytes = text.as_bytes();
+    let mut hash = WordHash::new();
+    let mut end = i;
+    loop {
+        while let Some(&b) = bytes.get(end)
+            && b.is_ascii_alphanumeric()
+        {
+            hash.add(b);
+            end += 1;
+        }
+        if end == bytes.len() || bytes[end].is_ascii() {
+            break;
+        }
+        let (c, width) = char_at(text, end);
+        if !c.is_alphanumeric() {
+            break;
+        }
+        bytes[end..end + width].iter().for_each(|&b| hash.add(b));
+        end += width;
+    }
+    if end == i {
+        // Not alphanumeric: a word of one character.
+        let width = char_at(text, i).1;
+        bytes[i..i + width].iter().for_each(|&b| hash.add(b));
+        end += width;
+    }
+    (end, hash.0)
+}
+
 /// The phrase's longest alphanumeric prefix, or its first character.
 fn first_word(phrase: &str) -> &str {
-    match phrase.chars().next() {
-        Some(c) if c.is_alphanumeric() => &phrase[..word_end(phrase, c.len_utf8())],
-        Some(c) => &phrase[..c.len_utf8()],
-        None => phrase,
-    }
+    if phrase.is_empty() { phrase } else { &phrase[..word_at(phrase, 0).0] }
 }
 
 /// The character at byte `i` and its width; `i` is a char boundary.
@@ -171,26 +185,6 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
     (c, c.len_utf8())
 }
 
-/// Where the run of alphanumeric characters from byte `i` ends.
-fn word_end(text: &str, mut i: usize) -> usize {
-    let bytes = text.as_bytes();
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            i += 1;
-        } else if b.is_ascii() {
-            break;
-        } else {
-            let (c, width) = char_at(text, i);
-            if !c.is_alphanumeric() {
-                break;
-            }
-            i += width;
-        }
-    }
-    i
-}
-
 /// True when a match ending at `end` does not run into a longer word: the
 /// characters on either side of `end` are not both alphanumeric.
 fn ends_word(text: &str, end: usize) -> bool {
@@ -199,31 +193,140 @@ fn ends_word(text: &str, end: usize) -> bool {
     !(last.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric))
 }
 
-/// FNV-1a: words are short, and the standard SipHash costs more than the
-/// rest of a lookup.
-#[derive(Default)]
-pub(crate) struct WordHasher(u64);
+/// FNV-1a: words are short, and it can be computed byte by byte while a
+/// word is read.
+#[derive(Clone, Copy)]
+struct WordHash(u64);
 
-/// Hashes short words fast (phrase first words, token pattern sets).
-pub(crate) type BuildWordHasher = BuildHasherDefault<WordHasher>;
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
+impl WordHash {
+    fn new() -> WordHash {
+        WordHash(0xcbf2_9ce4_8422_2325)
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    fn add(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// The hash a [`WordMap`] is given with a word.
+pub(crate) fn hash_word(word: &[u8]) -> u64 {
+    let mut hash = WordHash::new();
+    word.iter().for_each(|&b| hash.add(b));
+    hash.0
+}
+
+/// A map from words (byte strings) to values, looked up with a hash the
+/// caller already has ([`hash_word`] of the word), usually computed while
+/// reading the word: a lookup then hashes nothing, and most misses stop at
+/// one bit of a filter.
+#[derive(Debug)]
+pub(crate) struct WordMap<V> {
+    /// (hash, index into `entries`) by open addressing; `EMPTY` marks a free
+    /// slot. Never more than half full, so probes stay short.
+    slots: Box<[(u64, usize)]>,
+    /// One bit per [`mix`] of a hash, four per slot, set for each word's
+    /// hash: a word whose bit is clear is absent.
+    filter: Box<[u64]>,
+    entries: Vec<(Box<[u8]>, V)>,
+}
+
+const EMPTY: usize = usize::MAX;
+
+impl<V> Default for WordMap<V> {
+    fn default() -> Self {
+        let mut map = WordMap { slots: Box::default(), filter: Box::default(), entries: Vec::new() };
+        map.grow();
+        map
+    }
+}
+
+impl<V> WordMap<V> {
+    /// The value of `word`, whose hash is `hash`.
+    #[inline(always)]
+    pub(crate) fn get(&self, word: &[u8], hash: u64) -> Option<&V> {
+        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
         }
-        self.0 = h;
+        match self.find(word, hash) {
+            Ok(index) => Some(&self.entries[index].1),
+            Err(_) => None,
+        }
     }
+
+    /// The value of `word` (hash `hash`), inserted as the default if absent.
+    pub(crate) fn entry(&mut self, word: &[u8], hash: u64) -> &mut V
+    where
+        V: Default,
+    {
+        if let Ok(index) = self.find(word, hash) {
+            return &mut self.entries[index].1;
+        }
+        if 2 * (self.entries.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let index = self.entries.len();
+        self.entries.push((word.into(), V::default()));
+        self.place(hash, index);
+        &mut self.entries[index].1
+    }
+
+    /// The same words with each value mapped.
+    pub(crate) fn map<W>(self, mut f: impl FnMut(V) -> W) -> WordMap<W> {
+        let entries = self.entries.into_iter().map(|(w, v)| (w, f(v))).collect();
+        WordMap { slots: self.slots, filter: self.filter, entries }
+    }
+
+    /// The entry index of `word`, or the free slot where it would go.
+    fn find(&self, word: &[u8], hash: u64) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = mix(hash) & mask;
+        loop {
+            let (h, index) = self.slots[slot];
+            if index == EMPTY {
+                return Err(slot);
+            }
+            if h == hash && *self.entries[index].0 == *word {
+                return Ok(index);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Files entry `index`, of hash `hash`, in the slots and the filter.
+    fn place(&mut self, hash: u64, index: usize) {
+        let mask = self.slots.len() - 1;
+        let mut slot = mix(hash) & mask;
+        while self.slots[slot].1 != EMPTY {
+            slot = (slot + 1) & mask;
+        }
+        self.slots[slot] = (hash, index);
+        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        self.filter[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Doubles the slots (to at least 16) and the filter.
+    fn grow(&mut self) {
+        let len = (2 * self.slots.len()).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); len].into());
+        self.filter = vec![0; len / 16].into();
+        for &(hash, index) in old.iter().filter(|(_, index)| *index != EMPTY) {
+            self.place(hash, index);
+        }
+    }
+}
+
+/// A hash's bits mixed for slots and filter bits: FNV's low bits mix
+/// poorly, so it is multiplied once more and its high bits taken (Fibonacci
+/// hashing).
+fn mix(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn spans(table: &PhraseTable, text: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
@@ -277,5 +380,57 @@ mod tests {
         let t = table(&[("filed suit against", 0, true), ("'s", 1, false)]);
         assert_eq!(spans(&t, "Nokia Filed Suit Against Amazon's unit"), [(0, "Filed Suit Against".into()), (1, "'s".into())]);
         assert_eq!(spans(&t, "filed suit againstX É"), []);
+    }
+
+    /// Every match by the definition: the text there starts with the
+    /// phrase (ignoring ASCII case when asked), a phrase starting with a
+    /// letter or digit starts a word, the match ends one, and no phrase
+    /// starting with white space matches.
+    fn reference(phrases: &[(String, usize, bool)], text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (phrase, rule, fold) in phrases {
+            let Some(first) = phrase.chars().next().filter(|c| !c.is_whitespace()) else { continue };
+            for (start, _) in text.char_indices() {
+                let end = start + phrase.len();
+                let Some(there) = text.as_bytes().get(start..end) else { continue };
+                let same = if *fold { there.eq_ignore_ascii_case(phrase.as_bytes()) } else { there == phrase.as_bytes() };
+                let inside_word = first.is_alphanumeric() && text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+                if same && !inside_word && ends_word(text, end) {
+                    out.push((*rule, start, end));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn phrases_agree_with_the_definition(
+            phrases in proptest::collection::vec(("[aAb\u{e9}\u{c9}1 .'\u{a0}\u{212a}]{1,6}", any::<bool>()), 1..8),
+            text in "[aAbB\u{e9}\u{c9}1 .'\u{a0}\u{212a}\t]{0,40}",
+        ) {
+            let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
+            let mut found = Vec::new();
+            PhraseTable::new(phrases.clone()).find(&text, |rule, span| found.push((rule, span.start, span.end)));
+            found.sort();
+            prop_assert_eq!(found, reference(&phrases, &text));
+        }
+    }
+
+    #[test]
+    fn word_map_finds_every_word_it_grew_to_hold() {
+        let words: Vec<String> = (0..2000).map(|i| format!("w{i}")).collect();
+        let mut map = WordMap::default();
+        for (i, w) in words.iter().enumerate() {
+            *map.entry(w.as_bytes(), hash_word(w.as_bytes())) = i;
+        }
+        *map.entry(b"w7", hash_word(b"w7")) += 10_000;
+        for (i, w) in words.iter().enumerate() {
+            let want = if i == 7 { 10_007 } else { i };
+            assert_eq!(map.get(w.as_bytes(), hash_word(w.as_bytes())), Some(&want));
+        }
+        assert_eq!(map.get(b"w2000", hash_word(b"w2000")), None);
+        assert_eq!(map.get(b"w1", hash_word(b"w2")), None, "a word is found only with its own hash");
     }
 }
