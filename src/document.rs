@@ -202,15 +202,13 @@ fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec
     // How the sentence so far ends: in an abbreviation whose period never
     // ends one, or in any abbreviation (before a company suffix).
     let (mut glue, mut after_abbreviation) = (false, false);
-    let starts = crate::segment::sentence_starts(text);
-    let ends = starts.iter().copied().chain([text.len()]);
-    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
+    crate::segment::each_sentence(text, |start, end| {
         let piece = &text[start..end];
         let trimmed = piece.trim_end();
-        let lead = piece.len() - piece.trim_start().len();
-        if trimmed.trim().is_empty() {
-            continue;
+        if trimmed.is_empty() {
+            return;
         }
+        let lead = piece.len() - piece.trim_start().len();
         let span = Span::new(start + lead, start + trimmed.len());
         let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
         match out.last_mut() {
@@ -222,7 +220,7 @@ fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec
         glue = last.is_some_and(|(t, _)| t.shape == Shape::Initial) && stem.is_some()
             || stem.is_some_and(|s| abbreviations.never_final.contains(s));
         after_abbreviation = stem.is_some_and(|s| abbreviations.words.contains(s));
-    }
+    });
     out
 }
 
