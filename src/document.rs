@@ -123,16 +123,26 @@ impl<'t> Document<'t> {
 }
 
 fn shape(word: &str) -> Shape {
-    let mut chars = word.chars();
-    let Some(first) = chars.next() else { return Shape::Punct };
-    if first.is_numeric() {
-        return Shape::Number;
-    }
-    if first.is_lowercase() {
-        return Shape::Lower;
-    }
-    if !first.is_uppercase() {
-        return Shape::Punct;
+    // ASCII has no other digits, cases or letters than these, so an ASCII
+    // first character is told by its byte.
+    match word.as_bytes().first() {
+        None => return Shape::Punct,
+        Some(b'0'..=b'9') => return Shape::Number,
+        Some(b'a'..=b'z') => return Shape::Lower,
+        Some(b'A'..=b'Z') => {}
+        Some(b) if b.is_ascii() => return Shape::Punct,
+        Some(_) => {
+            let first = word.chars().next().unwrap_or_default();
+            if first.is_numeric() {
+                return Shape::Number;
+            }
+            if first.is_lowercase() {
+                return Shape::Lower;
+            }
+            if !first.is_uppercase() {
+                return Shape::Punct;
+            }
+        }
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     let all_upper = letters.clone().all(char::is_uppercase);
@@ -146,7 +156,9 @@ fn shape(word: &str) -> Shape {
 }
 
 fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
+    // News copy has a token every five and a half bytes or so: reserving a
+    // little more than that saves the copies of a growing vector.
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let push = |start: usize, word: &str, out: &mut Vec<Token>| {
         let span = Span::new(start, start + word.len());
         out.push(Token { span, shape: shape(word), sentence: 0 });
@@ -160,9 +172,9 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
         if word == "."
             && let Some(prev) = out.last_mut() {
                 let prev_word = prev.span.text(text);
-                let dotted = prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
+                let dotted = || prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
                 let joined = prev.span.end == start
-                    && (prev.shape == Shape::Initial || dotted || abbreviations.words.contains(prev_word));
+                    && (prev.shape == Shape::Initial || dotted() || abbreviations.words.contains(prev_word));
                 if joined {
                     prev.span.end = start + 1;
                     prev.shape = shape(prev.span.text(text));
@@ -170,7 +182,10 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
                 }
             }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
-        let possessive = ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p));
+        let possessive = match word.as_bytes().last() {
+            Some(b's') => ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p)),
+            _ => None,
+        };
         match possessive {
             Some(p) => {
                 let cut = word.len() - p.len();
