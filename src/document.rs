@@ -76,12 +76,14 @@ impl<'t> Document<'t> {
         let mut tokens = tokenize(text, abbreviations);
         let paragraphs = paragraphs(text);
         let sentences = sentences(text, &tokens, abbreviations);
-        let mut s = 0;
-        for t in &mut tokens {
-            while s + 1 < sentences.len() && sentences[s].end <= t.span.start {
-                s += 1;
-            }
-            t.sentence = s;
+        // Each sentence takes the tokens that start before its end; the last
+        // one takes the rest.
+        let mut rest = &mut tokens[..];
+        for (s, sentence) in sentences.iter().enumerate() {
+            let n = if s + 1 == sentences.len() { rest.len() } else { rest.partition_point(|t| t.span.start < sentence.end) };
+            let (these, after) = rest.split_at_mut(n);
+            these.iter_mut().for_each(|t| t.sentence = s);
+            rest = after;
         }
         Document { text, paragraphs, sentences, tokens }
     }
