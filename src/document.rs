@@ -76,12 +76,14 @@ impl<'t> Document<'t> {
         let mut tokens = tokenize(text, abbreviations);
         let paragraphs = paragraphs(text);
         let sentences = sentences(text, &tokens, abbreviations);
-        let mut s = 0;
-        for t in &mut tokens {
-            while s + 1 < sentences.len() && sentences[s].end <= t.span.start {
-                s += 1;
-            }
-            t.sentence = s;
+        // Each sentence takes the tokens that start before its end; the last
+        // one takes the rest.
+        let mut rest = &mut tokens[..];
+        for (s, sentence) in sentences.iter().enumerate() {
+            let n = if s + 1 == sentences.len() { rest.len() } else { rest.partition_point(|t| t.span.start < sentence.end) };
+            let (these, after) = rest.split_at_mut(n);
+            these.iter_mut().for_each(|t| t.sentence = s);
+            rest = after;
         }
         Document { text, paragraphs, sentences, tokens }
     }
@@ -123,16 +125,26 @@ impl<'t> Document<'t> {
 }
 
 fn shape(word: &str) -> Shape {
-    let mut chars = word.chars();
-    let Some(first) = chars.next() else { return Shape::Punct };
-    if first.is_numeric() {
-        return Shape::Number;
-    }
-    if first.is_lowercase() {
-        return Shape::Lower;
-    }
-    if !first.is_uppercase() {
-        return Shape::Punct;
+    // ASCII has no other digits, cases or letters than these, so an ASCII
+    // first character is told by its byte.
+    match word.as_bytes().first() {
+        None => return Shape::Punct,
+        Some(b'0'..=b'9') => return Shape::Number,
+        Some(b'a'..=b'z') => return Shape::Lower,
+        Some(b'A'..=b'Z') => {}
+        Some(b) if b.is_ascii() => return Shape::Punct,
+        Some(_) => {
+            let first = word.chars().next().unwrap_or_default();
+            if first.is_numeric() {
+                return Shape::Number;
+            }
+            if first.is_lowercase() {
+                return Shape::Lower;
+            }
+            if !first.is_uppercase() {
+                return Shape::Punct;
+            }
+        }
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     let all_upper = letters.clone().all(char::is_uppercase);
@@ -146,7 +158,9 @@ fn shape(word: &str) -> Shape {
 }
 
 fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
+    // News copy has a token every five and a half bytes or so: reserving a
+    // little more than that saves the copies of a growing vector.
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let push = |start: usize, word: &str, out: &mut Vec<Token>| {
         let span = Span::new(start, start + word.len());
         out.push(Token { span, shape: shape(word), sentence: 0 });
@@ -160,9 +174,9 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
         if word == "."
             && let Some(prev) = out.last_mut() {
                 let prev_word = prev.span.text(text);
-                let dotted = prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
+                let dotted = || prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
                 let joined = prev.span.end == start
-                    && (prev.shape == Shape::Initial || dotted || abbreviations.words.contains(prev_word));
+                    && (prev.shape == Shape::Initial || dotted() || abbreviations.words.contains(prev_word));
                 if joined {
                     prev.span.end = start + 1;
                     prev.shape = shape(prev.span.text(text));
@@ -170,7 +184,10 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
                 }
             }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
-        let possessive = ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p));
+        let possessive = match word.as_bytes().last() {
+            Some(b's') => ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p)),
+            _ => None,
+        };
         match possessive {
             Some(p) => {
                 let cut = word.len() - p.len();
@@ -202,15 +219,13 @@ fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec
     // How the sentence so far ends: in an abbreviation whose period never
     // ends one, or in any abbreviation (before a company suffix).
     let (mut glue, mut after_abbreviation) = (false, false);
-    let starts = crate::segment::sentence_starts(text);
-    let ends = starts.iter().copied().chain([text.len()]);
-    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
+    crate::segment::each_sentence(text, |start, end| {
         let piece = &text[start..end];
         let trimmed = piece.trim_end();
-        let lead = piece.len() - piece.trim_start().len();
-        if trimmed.trim().is_empty() {
-            continue;
+        if trimmed.is_empty() {
+            return;
         }
+        let lead = piece.len() - piece.trim_start().len();
         let span = Span::new(start + lead, start + trimmed.len());
         let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
         match out.last_mut() {
@@ -222,7 +237,7 @@ fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec
         glue = last.is_some_and(|(t, _)| t.shape == Shape::Initial) && stem.is_some()
             || stem.is_some_and(|s| abbreviations.never_final.contains(s));
         after_abbreviation = stem.is_some_and(|s| abbreviations.words.contains(s));
-    }
+    });
     out
 }
 
@@ -241,6 +256,7 @@ fn starts_with_company_suffix(text: &str, tokens: &[Token], start: usize, abbrev
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn abbreviations() -> Abbreviations {
         let mut a = Abbreviations::default();
@@ -280,5 +296,151 @@ mod tests {
         let d = Document::new("Kato Denki Co. Ltd. and Acme Co. Inc. pleaded. Ltd. Mr. Roe spoke.", &abbreviations());
         let s: Vec<&str> = d.sentences.iter().map(|s| d.str(*s)).collect();
         assert_eq!(s, ["Kato Denki Co. Ltd. and Acme Co. Inc. pleaded.", "Ltd.", "Mr. Roe spoke."]);
+    }
+
+    /// The document stage written plainly on the crate's segmenters, one
+    /// pass per structure: what `Document::new` must give, token for token.
+    mod reference {
+        use super::super::{Abbreviations, Shape, Span, Token};
+        use unicode_segmentation::UnicodeSegmentation;
+
+        pub fn document(text: &str, abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>, Vec<Token>) {
+            let mut tokens = tokenize(text, abbreviations);
+            let paragraphs = paragraphs(text);
+            let sentences = sentences(text, &tokens, abbreviations);
+            for t in &mut tokens {
+                t.sentence = sentences.partition_point(|s| s.end <= t.span.start).min(sentences.len().saturating_sub(1));
+            }
+            (paragraphs, sentences, tokens)
+        }
+
+        pub fn shape(word: &str) -> Shape {
+            let mut chars = word.chars();
+            let Some(first) = chars.next() else { return Shape::Punct };
+            if first.is_numeric() {
+                return Shape::Number;
+            }
+            if first.is_lowercase() {
+                return Shape::Lower;
+            }
+            if !first.is_uppercase() {
+                return Shape::Punct;
+            }
+            let mut letters = word.chars().filter(|c| c.is_alphabetic());
+            let all_upper = letters.clone().all(char::is_uppercase);
+            if letters.nth(1).is_none() {
+                Shape::Initial
+            } else if all_upper {
+                Shape::Upper
+            } else {
+                Shape::Title
+            }
+        }
+
+        fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
+            let mut out: Vec<Token> = Vec::new();
+            let push = |start: usize, word: &str, out: &mut Vec<Token>| {
+                out.push(Token { span: Span::new(start, start + word.len()), shape: shape(word), sentence: 0 });
+            };
+            for (start, word) in text.split_word_bound_indices() {
+                if word.chars().all(char::is_whitespace) {
+                    continue;
+                }
+                if word == "."
+                    && let Some(prev) = out.last_mut()
+                {
+                    let prev_word = prev.span.text(text);
+                    let dotted = prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
+                    if prev.span.end == start
+                        && (prev.shape == Shape::Initial || dotted || abbreviations.words.contains(prev_word))
+                    {
+                        prev.span.end = start + 1;
+                        prev.shape = shape(prev.span.text(text));
+                        continue;
+                    }
+                }
+                match ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p)) {
+                    Some(p) => {
+                        let cut = word.len() - p.len();
+                        push(start, &word[..cut], &mut out);
+                        push(start + cut, &word[cut..], &mut out);
+                    }
+                    None => push(start, word, &mut out),
+                }
+            }
+            out
+        }
+
+        fn paragraphs(text: &str) -> Vec<Span> {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for line in text.split('\n') {
+                let lead = line.len() - line.trim_start().len();
+                if !line.trim().is_empty() {
+                    out.push(Span::new(start + lead, start + lead + line.trim().len()));
+                }
+                start += line.len() + 1;
+            }
+            out
+        }
+
+        fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Span> {
+            let mut out: Vec<Span> = Vec::new();
+            let (mut glue, mut after_abbreviation) = (false, false);
+            for (start, piece) in text.split_sentence_bound_indices() {
+                if piece.trim().is_empty() {
+                    continue;
+                }
+                let lead = piece.len() - piece.trim_start().len();
+                let span = Span::new(start + lead, start + piece.trim_end().len());
+                let first = tokens.iter().find(|t| t.span.start >= span.start).map(|t| t.span.text(text));
+                let suffix = first.is_some_and(|w| abbreviations.never_starts.contains(w.strip_suffix('.').unwrap_or(w)));
+                match out.last_mut() {
+                    Some(last) if (glue || after_abbreviation && suffix) && !text[last.end..span.start].contains('\n') => {
+                        last.end = span.end;
+                    }
+                    _ => out.push(span),
+                }
+                let last = tokens.iter().find(|t| t.span.end >= span.end).filter(|t| t.span.end == span.end);
+                let stem = last.and_then(|t| t.span.text(text).strip_suffix('.'));
+                glue = last.is_some_and(|t| t.shape == Shape::Initial) && stem.is_some()
+                    || stem.is_some_and(|s| abbreviations.never_final.contains(s));
+                after_abbreviation = stem.is_some_and(|s| abbreviations.words.contains(s));
+            }
+            out
+        }
+    }
+
+    /// Text made of news-copy pieces: words of every shape, the
+    /// abbreviations above, possessives, terminals, quotes, dashes, line
+    /// breaks, and now and then a character only the crate's tables know.
+    fn news_copy() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[A-Za-z]{1,7}",
+            2 => Just(" ".to_string()),
+            2 => prop::sample::select(vec![
+                "Mr.", "Inc.", "U.S.", "Co.", "Ltd.", "T.", "Nokia's", "AWS", "O\u{2019}Neil\u{2019}s", "3.5", "1,250",
+                "e.g.", "\u{c9}t\u{e9}", "Soci\u{e9}t\u{e9}", "\u{c6}", "\u{1c5}a", "\u{2160}V", "co_op", "don't",
+            ]).prop_map(String::from),
+            3 => "[ .,;:!?'\"()\u{2019}\u{201c}\u{201d}\u{2014}\u{2013}\u{a0}\t\r\n-]{1,3}",
+            1 => "[\u{85}\u{2028}\u{2029}\u{b7}\u{ab}\u{bb}\u{20ac}\u{300}\u{65e5}\u{3002}\u{feff}0-9_$%&]",
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn document_agrees_with_the_plain_passes_over_the_crate(text in news_copy()) {
+            let d = Document::new(&text, &abbreviations());
+            let (paragraphs, sentences, tokens) = reference::document(&text, &abbreviations());
+            prop_assert_eq!(&d.paragraphs, &paragraphs);
+            prop_assert_eq!(&d.sentences, &sentences);
+            prop_assert_eq!(&d.tokens, &tokens);
+        }
+
+        #[test]
+        fn document_shapes_agree_with_the_plain_shape(word in "[A-Za-z0-9.'_\u{c0}-\u{24f}\u{1c5}\u{2160}\u{24b6}\u{65e5}\u{300}-]{0,6}|\\PC{0,4}") {
+            prop_assert_eq!(shape(&word), reference::shape(&word), "{:?}", word);
+        }
     }
 }
