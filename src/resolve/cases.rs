@@ -89,12 +89,8 @@ impl Who {
             if ends(&["Judge", "Justice", "judge", "Magistrate", "Hon.", "Honorable"]) {
                 judge[p] = true;
             }
-            let wide = doc.text.get(s.start.saturating_sub(60)..s.start).unwrap_or("").to_ascii_lowercase();
-            let for_party = ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
-                .iter()
-                .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.') && wide.trim_end().ends_with(',')));
             if parties.list[p].kind == Kind::Person
-                && (for_party || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
+                && (counsel_for(doc.text, s.start) || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
                     || [", a lawyer", ", an attorney", ", the lawyer", ", counsel for", ", a partner at", ", who represents"]
                         .iter()
                         .any(|a| after.starts_with(a)))
@@ -118,6 +114,20 @@ impl Who {
     fn bringers(&self, list: Vec<usize>) -> Vec<usize> {
         self.sides(list).into_iter().filter(|&p| !self.lawyer.get(p).copied().unwrap_or(false)).collect()
     }
+}
+
+/// True when the name at `start` follows "a lawyer for X," in its clause:
+/// "A lawyer for Ostrava, Nils Ferrand, said". The comma is tested first
+/// and the lower-cased copy made only then: this runs for every mention.
+fn counsel_for(text: &str, start: usize) -> bool {
+    let wide = text.get(start.saturating_sub(60)..start).unwrap_or("");
+    if !wide.trim_end().ends_with(',') {
+        return false;
+    }
+    let wide = wide.to_ascii_lowercase();
+    ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
+        .iter()
+        .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.')))
 }
 
 /// The cases of an article.
