@@ -207,18 +207,19 @@ impl Context<'_, '_> {
         let first = doc.token_at(region.start);
         let tokens = &doc.tokens[first..];
         for (i, t) in tokens.iter().enumerate().take_while(|(_, t)| t.span.end <= region.end) {
-            let word = doc.str(t.span);
-            let next = tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
-            let found = match (word, next.as_deref()) {
-                ("he" | "He" | "she" | "She", _) => self.pronoun(t.span, Kind::Person, None),
-                ("it" | "It", _) => self.pronoun(t.span, Kind::Organization, previous),
-                ("the" | "The", Some("judge" | "justice")) => self.pronoun(t.span, Kind::Person, None),
-                // "the company said", "the agency said", "the spokesperson said"
-                ("the" | "The", Some(noun)) if ORG_NOUNS.contains(&noun) => self.pronoun(t.span, Kind::Organization, None),
-                // "the person said": the unnamed source named before.
-                ("the" | "The", Some("person" | "people" | "source" | "sources" | "official" | "officials")) => {
-                    self.earlier_source(t.span.start)
-                }
+            // The noun after "the", lower-cased (only there: this runs for every token).
+            let next = || tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
+            let found = match doc.str(t.span) {
+                "he" | "He" | "she" | "She" => self.pronoun(t.span, Kind::Person, None),
+                "it" | "It" => self.pronoun(t.span, Kind::Organization, previous),
+                "the" | "The" => match next().as_deref() {
+                    Some("judge" | "justice") => self.pronoun(t.span, Kind::Person, None),
+                    // "the company said", "the agency said", "the spokesperson said"
+                    Some(noun) if ORG_NOUNS.contains(&noun) => self.pronoun(t.span, Kind::Organization, None),
+                    // "the person said": the unnamed source named before.
+                    Some("person" | "people" | "source" | "sources" | "official" | "officials") => self.earlier_source(t.span.start),
+                    _ => None,
+                },
                 _ => None,
             };
             items.extend(found.map(|f| (t.span, f)));
@@ -475,7 +476,8 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     let text = doc.str(span).trim();
     // Up to seven words: what a short run is made of matters, and a longer
     // one is never a title.
-    let words: Vec<&str> = text.split_whitespace().take(7).collect();
+    let mut words: Vec<&str> = Vec::with_capacity(7);
+    words.extend(text.split_whitespace().take(7));
     if words.is_empty() {
         return false;
     }
