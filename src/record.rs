@@ -166,7 +166,7 @@ impl<'t> CharIndex<'t> {
             let mut chars = 0;
             for chunk in text.as_bytes().chunks(BLOCK) {
                 counts.push(chars);
-                chars += chunk.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+                chars += char_starts(chunk);
             }
             counts
         });
@@ -182,13 +182,30 @@ impl<'t> CharIndex<'t> {
         // last block: count from the last block's start.
         let block = block.min(blocks.len().saturating_sub(1));
         let base = blocks.get(block).copied().unwrap_or(0);
-        base + self.text.as_bytes()[block * BLOCK..byte].iter().filter(|b| (**b & 0xC0) != 0x80).count()
+        base + char_starts(&self.text.as_bytes()[block * BLOCK..byte])
     }
 
     /// A mention record for a byte span.
     pub fn mention(&self, span: Span, rule: Option<String>) -> MentionOut {
         MentionOut { start: self.char_at(span.start), end: self.char_at(span.end), text: span.text(self.text).to_string(), rule }
     }
+}
+
+/// How many characters start in `bytes`: every byte but a continuation
+/// byte (0b10xx_xxxx), counted eight at a time.
+fn char_starts(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let continuations: u32 = words
+        .by_ref()
+        .map(|w| {
+            let x = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            // Bit 7 set and bit 6 (shifted up to 7) clear.
+            (x & !(x << 1) & HIGH).count_ones()
+        })
+        .sum();
+    let rest = words.remainder().iter().filter(|b| (**b & 0xC0) == 0x80).count();
+    bytes.len() - continuations as usize - rest
 }
 
 #[cfg(test)]
