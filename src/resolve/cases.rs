@@ -1034,8 +1034,8 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
 fn subject(rest: &str) -> Option<String> {
     let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
     // The first cue: every cue starts at a space, and no two at the same one.
-    let spaces = rest.bytes().enumerate().filter(|&(_, b)| b == b' ').map(|(i, _)| i);
-    let (at, cue) = spaces.into_iter().find_map(|i| cues.iter().find(|c| rest[i..].starts_with(**c)).map(|c| (i, *c)))?;
+    let mut spaces = rest.bytes().enumerate().filter(|&(_, b)| b == b' ').map(|(i, _)| i);
+    let (at, cue) = spaces.find_map(|i| cues.iter().find(|c| rest[i..].starts_with(**c)).map(|c| (i, *c)))?;
     let mut phrase = rest.get(at + cue.len()..)?;
     // "accusing the latter of infringing ...": the charge, not the accused.
     if cue == " accusing " {
