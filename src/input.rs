@@ -70,6 +70,8 @@ struct Lines {
     name: String,
     reader: Box<dyn BufRead + Send>,
     line_no: usize,
+    /// The current line, its allocation kept from line to line.
+    buf: Vec<u8>,
 }
 
 impl Reader {
@@ -104,7 +106,7 @@ impl Reader {
         loop {
             lines.line_no += 1;
             let at = format!("{}:{}", lines.name, lines.line_no);
-            match read_line(&mut lines.reader, max) {
+            match read_line(&mut lines.reader, max, &mut lines.buf) {
                 Ok(Line::End) => {
                     self.lines = None;
                     return None;
@@ -116,8 +118,8 @@ impl Reader {
                         message: format!("line longer than the limit of {max} bytes"),
                     }));
                 }
-                Ok(Line::Bytes(bytes)) => {
-                    let bytes = strip_bom(&bytes, lines.line_no == 1);
+                Ok(Line::Bytes) => {
+                    let bytes = strip_bom(&lines.buf, lines.line_no == 1);
                     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
@@ -151,7 +153,7 @@ impl Iterator for Reader {
                     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::stdin()));
                     match self.stdin_format {
                         StdinFormat::JsonLines => {
-                            self.lines = Some(Lines { name: "<stdin>".into(), reader, line_no: 0 });
+                            self.lines = Some(Lines { name: "<stdin>".into(), reader, line_no: 0, buf: Vec::new() });
                         }
                         StdinFormat::Text => return Some(read_text("stdin", reader, self.max_bytes)),
                     }
@@ -170,7 +172,7 @@ impl Iterator for Reader {
                     };
                     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(file));
                     if path.extension().is_some_and(|e| e == "jsonl") {
-                        self.lines = Some(Lines { name: path.display().to_string(), reader, line_no: 0 });
+                        self.lines = Some(Lines { name: path.display().to_string(), reader, line_no: 0, buf: Vec::new() });
                     } else {
                         return Some(read_text(&id, reader, self.max_bytes));
                     }
@@ -193,20 +195,21 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 enum Line {
-    Bytes(Vec<u8>),
+    /// The line is in the buffer.
+    Bytes,
     TooLong,
     End,
 }
 
-/// Reads one line without ever holding more than `max` bytes of it.
-fn read_line(reader: &mut dyn BufRead, max: usize) -> io::Result<Line> {
-    let mut buf = Vec::new();
-    let n = reader.take(max as u64 + 1).read_until(b'\n', &mut buf)?;
+/// Reads one line into `buf` without ever holding more than `max` bytes of it.
+fn read_line(reader: &mut dyn BufRead, max: usize, buf: &mut Vec<u8>) -> io::Result<Line> {
+    buf.clear();
+    let n = reader.take(max as u64 + 1).read_until(b'\n', buf)?;
     if n == 0 {
         return Ok(Line::End);
     }
     if buf.last() == Some(&b'\n') || buf.len() <= max {
-        return Ok(Line::Bytes(buf));
+        return Ok(Line::Bytes);
     }
     // Skip the rest of the oversized line.
     loop {

@@ -72,12 +72,16 @@ pub fn extract(extractor: &Extractor, item: Item) -> (Extracted, Done) {
 /// The JSON line of an extraction: the record or the error record, in the
 /// field order of their types.
 pub fn json(extracted: &Extracted, pretty: bool) -> String {
-    fn to<T: Serialize>(value: &T, pretty: bool) -> serde_json::Result<String> {
-        if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
+    fn to<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> serde_json::Result<String> {
+        let mut out = Vec::with_capacity(capacity);
+        if pretty { serde_json::to_writer_pretty(&mut out, value) } else { serde_json::to_writer(&mut out, value) }?;
+        String::from_utf8(out).map_err(serde::ser::Error::custom)
     }
+    // A record is about one and a half times its article: room for it
+    // (and the caller's newline) up front, instead of growing from 128 bytes.
     let text = match extracted {
-        Ok((_, record)) => to(record, pretty),
-        Err(e) => to(e, pretty),
+        Ok((article, record)) => to(record, pretty, 256 + 2 * article.text.len()),
+        Err(e) => to(e, pretty, 256),
     };
     text.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()))
 }

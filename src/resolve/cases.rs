@@ -8,6 +8,7 @@
 //! plaintiff of its other actions, else the agency that prosecutes or
 //! announces, else the United States.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::document::Document;
@@ -89,12 +90,8 @@ impl Who {
             if ends(&["Judge", "Justice", "judge", "Magistrate", "Hon.", "Honorable"]) {
                 judge[p] = true;
             }
-            let wide = doc.text.get(s.start.saturating_sub(60)..s.start).unwrap_or("").to_ascii_lowercase();
-            let for_party = ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
-                .iter()
-                .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.') && wide.trim_end().ends_with(',')));
             if parties.list[p].kind == Kind::Person
-                && (for_party || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
+                && (counsel_for(doc.text, s.start) || ends(&["attorney", "lawyer", "counsel", "Attorney", "Lawyer"])
                     || [", a lawyer", ", an attorney", ", the lawyer", ", counsel for", ", a partner at", ", who represents"]
                         .iter()
                         .any(|a| after.starts_with(a)))
@@ -118,6 +115,20 @@ impl Who {
     fn bringers(&self, list: Vec<usize>) -> Vec<usize> {
         self.sides(list).into_iter().filter(|&p| !self.lawyer.get(p).copied().unwrap_or(false)).collect()
     }
+}
+
+/// True when the name at `start` follows "a lawyer for X," in its clause:
+/// "A lawyer for Ostrava, Nils Ferrand, said". The comma is tested first
+/// and the lower-cased copy made only then: this runs for every mention.
+fn counsel_for(text: &str, start: usize) -> bool {
+    let wide = text.get(start.saturating_sub(60)..start).unwrap_or("");
+    if !wide.trim_end().ends_with(',') {
+        return false;
+    }
+    let wide = wide.to_ascii_lowercase();
+    ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
+        .iter()
+        .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.')))
 }
 
 /// The cases of an article.
@@ -157,11 +168,12 @@ pub fn resolve(
         let right = Span::new(m.span.end, near.end);
         let frame = rules.rules[m.rule].attr("frame").unwrap_or("");
         let trigger = doc.str(m.span).to_ascii_lowercase();
-        let reversing = trigger.contains("counter") || trigger.contains("appeal") || rules.rules[m.rule].attr("reverses") == Some("yes");
+        let reversing = has(&trigger, "counter") || has(&trigger, "appeal") || rules.rules[m.rule].attr("reverses") == Some("yes");
         // "was not named as a defendant", "has never been charged": no action.
-        let just_before = doc.str(Span::new(left.end.saturating_sub(16).max(left.start), left.end));
-        let just_before = format!(" {}", just_before.to_ascii_lowercase());
-        if [" not ", "n't ", " never ", " no "].iter().any(|n| just_before.contains(n)) {
+        let just_before = doc.str(Span::new(left.end.saturating_sub(16).max(left.start), left.end)).to_ascii_lowercase();
+        // As if after a space: " not " also at the start.
+        let negated = |n: &str| has(&just_before, n) || n.strip_prefix(' ').is_some_and(|n| just_before.starts_with(n));
+        if [" not ", "n't ", " never ", " no "].iter().any(|n| negated(n)) {
             continue;
         }
         // "sued X on Monday, accusing the companies of ...": the same action.
@@ -256,7 +268,7 @@ pub fn resolve(
                     Some(f) if coordinated => f.defendants.clone(),
                     _ => who.sides(list_before(doc, parties, left)),
                 };
-                if !["guilty", "convicted", "sentenced", "indicted", "charged", "arrested"].iter().any(|w| trigger.contains(w)) {
+                if !["guilty", "convicted", "sentenced", "indicted", "charged", "arrested"].iter().any(|w| has(&trigger, w)) {
                     // A lawyer who "admitted" or "agreed" speaks for a side.
                     before = who.bringers(before);
                 }
@@ -379,15 +391,20 @@ pub fn resolve(
     // defendants of the first action it brought. Indexed by party, so that
     // an article of many actions stays linear.
     let side = |g: &Frame| if g.plaintiffs.is_empty() && g.takes_default { default_plaintiffs.clone() } else { g.plaintiffs.clone() };
-    let mut first_against: HashMap<usize, usize> = HashMap::new();
-    let mut first_brought: HashMap<usize, usize> = HashMap::new();
+    let mut first_against: Vec<Option<usize>> = vec![None; parties.list.len()];
+    let mut first_brought: Vec<Option<usize>> = vec![None; parties.list.len()];
+    let first = |by_party: &mut [Option<usize>], p: usize, k: usize| {
+        if let Some(slot) = by_party.get_mut(p) {
+            slot.get_or_insert(k);
+        }
+    };
     for (k, g) in frames.iter().enumerate() {
         for &d in &g.defendants {
-            first_against.entry(d).or_insert(k);
+            first(&mut first_against, d, k);
         }
         if g.reverses.is_none() && !g.defendants.is_empty() {
             for p in side(g) {
-                first_brought.entry(p).or_insert(k);
+                first(&mut first_brought, p, k);
             }
         }
     }
@@ -395,7 +412,8 @@ pub fn resolve(
         .iter()
         .map(|f| {
             let p = f.reverses?;
-            first_against.get(&p).map(|&k| side(&frames[k])).or_else(|| first_brought.get(&p).map(|&k| frames[k].defendants.clone()))
+            let found = |by_party: &[Option<usize>]| by_party.get(p).copied().flatten();
+            found(&first_against).map(|k| side(&frames[k])).or_else(|| found(&first_brought).map(|k| frames[k].defendants.clone()))
         })
         .collect();
     let main_plaintiff = frames.first().and_then(|f| {
@@ -489,6 +507,15 @@ pub fn resolve(
     Cases { list: cases, main_plaintiff }
 }
 
+/// True when `needle` occurs in `text`, for the few bytes of a trigger or
+/// its context: a plain scan, where `str::contains` would first build a
+/// searcher that costs more than the search.
+fn has(text: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    let Some(&first) = needle.first() else { return true };
+    text.as_bytes().windows(needle.len()).any(|w| w[0] == first && w == needle)
+}
+
 /// True when two sides hold the same parties, in any order.
 fn same(a: &[usize], b: &[usize]) -> bool {
     a.len() == b.len() && a.iter().all(|x| b.contains(x))
@@ -522,7 +549,7 @@ fn filed_date(doc: &Document<'_>, dates: &[ResolvedDate], at: Span, sentence: Sp
             continue;
         }
         let before = doc.text.get(date.span.start.saturating_sub(12)..date.span.start).unwrap_or("").to_ascii_lowercase();
-        if (before.contains("filed") || before.ends_with("on ")) && date.span.start + 120 >= at.start {
+        if (has(&before, "filed") || before.ends_with("on ")) && date.span.start + 120 >= at.start {
             return date.value.value.clone();
         }
         first = first.or_else(|| date.value.value.clone());
@@ -533,7 +560,7 @@ fn filed_date(doc: &Document<'_>, dates: &[ResolvedDate], at: Span, sentence: Sp
 /// True for a trigger that reports a ruling ("judgment against"), which a
 /// court gives for the article's plaintiff.
 fn ruling(trigger: &str) -> bool {
-    ["judgment", "verdict", "order", "injunction"].iter().any(|w| trigger.contains(w))
+    ["judgment", "verdict", "order", "injunction"].iter().any(|w| has(trigger, w))
 }
 
 /// True when a one-word trigger is used as a noun or an adjective: "the
@@ -759,6 +786,10 @@ const ROLE_NOUNS: [&str; 24] = [
 fn list_gap(gap: &str) -> bool {
     let gap = without_asides(gap);
     let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
+    // ", " and the like: the most common gap of all.
+    if g.is_empty() {
+        return true;
+    }
     let separated = gap.contains(',') || g.starts_with("and ") || g.starts_with("or ") || g == "and" || g == "or";
     // What a name leaves behind in the gap: a legal suffix the name did not
     // take ("Co." + " Ltd., "), an affiliation ("Voigt" + " of Nordair and "),
@@ -776,9 +807,14 @@ fn list_gap(gap: &str) -> bool {
         .copied()
         .filter(|w| !(SUFFIX_WORDS.contains(w) || (gap.contains(';') && residue <= 2 && w.starts_with(char::is_uppercase))))
         .collect();
+    // Every list of words below has at most seven: past that, only the
+    // apposition is left to test (and the words need no lower-casing).
+    if kept.len() > 7 {
+        return age_and_place(g);
+    }
     let words: Vec<String> = kept.iter().map(|w| w.to_lowercase()).collect();
     let separated = separated || words.first().is_some_and(|w| w == "and" || w == "or");
-    if g.is_empty() || (separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str()))) {
+    if separated && words.len() <= 6 && words.iter().all(|w| LIST_WORDS.contains(&w.as_str())) {
         return true;
     }
     // "and its pharmacy-benefit unit", "and Acme's former operations chief,":
@@ -800,13 +836,26 @@ fn list_gap(gap: &str) -> bool {
     if separated && words.len() <= 4 && descriptor && (0..words.len() - 1).all(origin) {
         return true;
     }
+    age_and_place(g)
+}
+
+/// An apposition of age and home town between list items: "45, of Queens".
+fn age_and_place(g: &str) -> bool {
     let digits = g.chars().take_while(char::is_ascii_digit).count();
     (1..=3).contains(&digits) && g.len() < 60 && !g.contains(" and ") && g.split(',').count() <= 4
 }
 
+/// What introduces an alias, which lasts to the next comma or semicolon.
+const ALIASES: [&str; 6] = ["a/k/a ", "f/k/a ", "d/b/a ", "doing business as ", "formerly known as ", "also known as "];
+
 /// A gap with its asides removed: parenthesized short names ("(\"Dravik\")")
 /// and aliases ("a/k/a Nina Castell", "f/k/a The Lens Works, LLC").
-fn without_asides(gap: &str) -> String {
+fn without_asides(gap: &str) -> Cow<'_, str> {
+    // Most gaps have none: no parenthesis, and neither the "/" nor the " as "
+    // that every alias has.
+    if !gap.bytes().any(|b| matches!(b, b'(' | b')' | b'/')) && !has(gap, " as ") {
+        return Cow::Borrowed(gap);
+    }
     let mut out = String::new();
     let mut depth = 0usize;
     for c in gap.chars() {
@@ -817,13 +866,13 @@ fn without_asides(gap: &str) -> String {
             _ => {}
         }
     }
-    for alias in ["a/k/a ", "f/k/a ", "d/b/a ", "doing business as ", "formerly known as ", "also known as "] {
+    for alias in ALIASES {
         if let Some(i) = out.find(alias) {
             let end = out[i..].find([',', ';']).map_or(out.len(), |j| i + j);
             out.replace_range(i..end, "");
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The party right after `region`'s start (within `reach` bytes) and those
@@ -984,7 +1033,9 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
 /// phrase after the trigger.
 fn subject(rest: &str) -> Option<String> {
     let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
-    let (at, cue) = cues.iter().filter_map(|c| rest.find(c).map(|i| (i, *c))).min_by_key(|(i, _)| *i)?;
+    // The first cue: every cue starts at a space, and no two at the same one.
+    let mut spaces = rest.bytes().enumerate().filter(|&(_, b)| b == b' ').map(|(i, _)| i);
+    let (at, cue) = spaces.find_map(|i| cues.iter().find(|c| rest[i..].starts_with(**c)).map(|c| (i, *c)))?;
     let mut phrase = rest.get(at + cue.len()..)?;
     // "accusing the latter of infringing ...": the charge, not the accused.
     if cue == " accusing " {
@@ -1214,5 +1265,16 @@ mod tests {
         assert!(list_gap(" and German supplier "), "what the next item is");
         assert!(!list_gap(" and sued "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
+        assert_eq!(subject(" against Acme for fraud over patents."), Some("fraud over patents".into()), "the first cue, not the first listed");
+    }
+
+    #[test]
+    fn cases_asides_leave_the_gap() {
+        // The shortcut for gaps without asides relies on these.
+        assert!(ALIASES.iter().all(|a| a.contains('/') || a.contains(" as ")));
+        assert_eq!(without_asides(" a/k/a Nina Castell, "), " , ");
+        assert_eq!(without_asides(" (\"Dravik\"); "), " ; ");
+        assert_eq!(without_asides(", also known as Acme; and "), ", ; and ");
+        assert!(matches!(without_asides(", and its former CEO, "), Cow::Borrowed(", and its former CEO, ")));
     }
 }

@@ -5,6 +5,8 @@
 //! future). The patterns are in `rules/dates.jsonl`; the productions named by
 //! their `resolve` field are here.
 
+use std::cell::LazyCell;
+
 use crate::document::Document;
 use crate::rules::{Label, Match, RuleSet};
 use crate::span::Span;
@@ -183,7 +185,8 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
     }
     let f = Fields { rules, m, text };
     let modifier = f.get("mod").and_then(modifier_of);
-    let future = is_future(sentence);
+    // Read only by the values that depend on it.
+    let future = LazyCell::new(|| is_future(sentence));
     let year = f.get("year").and_then(|y| parse_year(y, reference));
     let done = |value: Option<String>, grain: &'static str| Some(DateValue { value, grain, modifier });
     let r = reference;
@@ -197,9 +200,9 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
             let y = match year {
                 Some(y) => Some(y),
                 None => r.map(|r| match Day::new(r.y, month, day) {
-                    Some(d) if d > r && !future => r.y - 1,
-                    Some(d) if d < r && future => r.y + 1,
-                    None if !future => r.y - 1,
+                    Some(d) if d > r && !*future => r.y - 1,
+                    Some(d) if d < r && *future => r.y + 1,
+                    None if !*future => r.y - 1,
                     _ => r.y,
                 }),
             };
@@ -213,8 +216,8 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
                     Some("last") => if month < r.m { r.y } else { r.y - 1 },
                     Some("next") => if month > r.m { r.y } else { r.y + 1 },
                     Some("this") => r.y,
-                    _ if month > r.m && !future => r.y - 1,
-                    _ if month < r.m && future => r.y + 1,
+                    _ if month > r.m && !*future => r.y - 1,
+                    _ if month < r.m && *future => r.y + 1,
                     _ => r.y,
                 })
             });
@@ -233,12 +236,12 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
         }
         "date.quarter" => {
             let q = ordinal(f.get("quarter")?)?;
-            let y = year.or_else(|| r.map(|r| if q > r.m.div_ceil(3) && !future { r.y - 1 } else { r.y }));
+            let y = year.or_else(|| r.map(|r| if q > r.m.div_ceil(3) && !*future { r.y - 1 } else { r.y }));
             done(y.map(|y| format!("{y:04}-Q{q}")), "quarter")
         }
         "date.half" => {
             let h = ordinal(f.get("half")?)?;
-            let y = year.or_else(|| r.map(|r| if h > r.m.div_ceil(6) && !future { r.y - 1 } else { r.y }));
+            let y = year.or_else(|| r.map(|r| if h > r.m.div_ceil(6) && !*future { r.y - 1 } else { r.y }));
             done(y.map(|y| format!("{y:04}-H{h}")), "half")
         }
         "date.season" => {
@@ -255,7 +258,7 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
                     }
                     Some("this") => r.y,
                     _ => {
-                        if this_started || future { r.y } else { r.y - 1 }
+                        if this_started || *future { r.y } else { r.y - 1 }
                     }
                 })
             });
@@ -286,7 +289,7 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
                 let day = match rel.as_deref() {
                     Some("next") => r.add_days(7 - back),
                     Some("last") => r.add_days(-if back == 0 { 7 } else { back }),
-                    _ if future => r.add_days(if back == 0 { 7 } else { 7 - back }),
+                    _ if *future => r.add_days(if back == 0 { 7 } else { 7 - back }),
                     _ => r.add_days(-back),
                 };
                 day.iso()
@@ -363,8 +366,7 @@ fn date_context(text: &str, span: Span) -> bool {
         (Some(c), _) if c.is_alphanumeric() => return false,
         _ => {}
     }
-    let tail: String = before.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-    let tail = tail.trim_end();
+    let tail = before.char_indices().rev().nth(11).map_or(before, |(i, _)| &before[i..]).trim_end();
     // Numbers, and statutes named with their year ("the Companies Act 2006").
     let blocked = [
         "No.", "Nos.", "No", "Section", "Rule", "Release", "Act of", "Form", "Item", "Case", "Docket", "Number", "Chapter",
@@ -374,14 +376,34 @@ fn date_context(text: &str, span: Span) -> bool {
     !blocked.iter().any(|b| tail.ends_with(b))
 }
 
+/// What a sentence about the future says, lower case, between spaces.
+const FUTURE_CUES: [&str; 15] = [
+    " will ", " shall ", " is scheduled", " are scheduled", " is set to", " are set to", " is expected to",
+    " are expected to", " is due", " plans to", " expects to", " expect to", " intends to", " aims to", " next ",
+];
+
 /// True when the sentence speaks of the future.
 fn is_future(sentence: &str) -> bool {
-    const CUES: [&str; 15] = [
-        " will ", " shall ", " is scheduled", " are scheduled", " is set to", " are set to", " is expected to",
-        " are expected to", " is due", " plans to", " expects to", " expect to", " intends to", " aims to", " next ",
-    ];
-    let s = format!(" {} ", sentence.to_ascii_lowercase());
-    CUES.iter().any(|c| s.contains(c))
+    // Searched as if in " " + the sentence lower-cased + " ", without
+    // making that copy: every cue starts with a space, so only the starts
+    // of words are tried.
+    let s = sentence.as_bytes();
+    let word_starts = std::iter::once(0).chain(s.iter().enumerate().filter(|(_, b)| **b == b' ').map(|(i, _)| i + 1));
+    word_starts.map(|i| &s[i..]).any(|rest| {
+        // Most words fail on their first letter.
+        let first = rest.first().map(u8::to_ascii_lowercase);
+        FUTURE_CUES.iter().map(|cue| &cue.as_bytes()[1..]).any(|cue| cue.first() == first.as_ref() && starts_with_cue(rest, cue))
+    })
+}
+
+/// True when `rest` followed by a space starts with `cue` (lower case),
+/// ignoring ASCII case.
+fn starts_with_cue(rest: &[u8], cue: &[u8]) -> bool {
+    match (rest.get(..cue.len()), cue.split_last()) {
+        (Some(head), _) => head.eq_ignore_ascii_case(cue),
+        (None, Some((b' ', cue))) => rest.eq_ignore_ascii_case(cue),
+        (None, _) => false,
+    }
 }
 
 fn modifier_of(word: &str) -> Option<&'static str> {
@@ -457,6 +479,15 @@ fn number_word(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn dates_future_cues_are_found_as_in_a_padded_lower_case_copy(sentence in "( |  |will|Will|WILL|next|is|due|set|to|plans|aim|aims|\u{e9}|x|\t)*") {
+            let padded = format!(" {} ", sentence.to_ascii_lowercase());
+            prop_assert_eq!(is_future(&sentence), FUTURE_CUES.iter().any(|c| padded.contains(c)));
+        }
+    }
 
     #[test]
     fn dates_day_arithmetic_round_trips() {

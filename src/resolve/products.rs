@@ -10,6 +10,9 @@
 //! Mentions whose words end another's ("Prime Video") join it.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::document::{Document, Shape};
 use crate::rules::{Label, RuleSet};
@@ -108,17 +111,29 @@ fn before_product_nouns(
     out
 }
 
+/// What marks a name as a product in running text: a trademark sign after
+/// it, or a list after it. None of them can overlap another, so one scan
+/// finds what a scan for each would.
+static CUES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"®|™|\(R\)|\(TM\)|such as |including ").expect("constant pattern compiles"));
+
+/// True for a cue that starts a list.
+fn starts_list(cue: &str) -> bool {
+    cue.ends_with(' ')
+}
+
 /// Proper names listed after "such as" or "including" with a product
 /// already found: "devices such as the Pixel 8, Nest Hub and Fitbit Charge
 /// 6" makes all three products.
 fn listed_with_products(
     doc: &Document<'_>,
+    cues: &[(usize, &str)],
     found: &[(Span, Option<usize>, Option<String>)],
     stops: &SpanSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let known = SpanSet::new(found.iter().map(|(s, _, _)| *s));
     let mut out = Vec::new();
-    for (at, cue) in ["such as ", "including "].iter().flat_map(|c| doc.text.match_indices(c)) {
+    for &(at, cue) in cues.iter().filter(|(_, cue)| starts_list(cue)) {
         let mut i = doc.token_at(at + cue.len());
         let mut items: Vec<Span> = Vec::new();
         let mut current: Option<Span> = None;
@@ -148,10 +163,15 @@ fn listed_with_products(
 }
 
 /// Proper names marked as trademarks: "Roundup®", "Sentinel IV(TM)".
-fn trademarked(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, stops: &SpanSet) -> Vec<(Span, Option<usize>, Option<String>)> {
+fn trademarked(
+    doc: &Document<'_>,
+    rules: &RuleSet,
+    selected: &Selected,
+    cues: &[(usize, &str)],
+    stops: &SpanSet,
+) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
-    let marks = doc.text.match_indices(['®', '™']).chain(["(R)", "(TM)"].iter().flat_map(|m| doc.text.match_indices(m)));
-    for (at, _) in marks {
+    for &(at, _) in cues.iter().filter(|(_, cue)| !starts_list(cue)) {
         let i = doc.token_at(at);
         let mut start = None;
         let mut j = i;
@@ -200,14 +220,19 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         let owner = rules.rules[m.rule].attr("owner").map(String::from);
         found.push((with_model(doc, m.span, &blocked_set), Some(m.rule), owner));
     }
-    let stops = SpanSet::new(
-        [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org]
-            .iter()
-            .flat_map(|l| selected.of(*l).iter().map(|m| m.span))
-            .chain(blocked.iter().copied()),
-    );
+    let stop_labels = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org];
+    // Gathered with their room known: thousands of spans in a long article.
+    let mut stop_spans = Vec::with_capacity(stop_labels.iter().map(|l| selected.of(*l).len()).sum::<usize>() + blocked.len());
+    for l in stop_labels {
+        stop_spans.extend(selected.of(l).iter().map(|m| m.span));
+    }
+    stop_spans.extend_from_slice(blocked);
+    let stops = SpanSet::new(stop_spans);
+    // Found in text order; each found span is unique to its cue, so the
+    // order of cues does not reach the output.
+    let cues: Vec<(usize, &str)> = CUES.find_iter(doc.text).map(|m| (m.start(), m.as_str())).collect();
     found.extend(before_product_nouns(doc, rules, selected, &stops));
-    found.extend(trademarked(doc, rules, selected, &stops));
+    found.extend(trademarked(doc, rules, selected, &cues, &stops));
     for m in selected.of(Label::Org) {
         // Only companies make products; agencies and universities do not.
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
@@ -238,36 +263,35 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
         }
     }
-    found.extend(listed_with_products(doc, &found, &stops));
+    found.extend(listed_with_products(doc, &cues, &found, &stops));
     found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut products: Vec<Product> = Vec::new();
     // Mention texts and all their word-final parts ("Prime Video" of
     // "Amazon Prime Video"), to join a mention to its product in O(words).
-    let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut by_tail: HashMap<String, usize> = HashMap::new();
-    let mut by_rule: HashMap<String, usize> = HashMap::new();
+    let mut by_text: HashMap<&str, usize> = HashMap::new();
+    let mut by_tail: HashMap<&str, usize> = HashMap::new();
+    let mut by_rule: HashMap<&str, usize> = HashMap::new();
     let mut last_end = 0;
     for (span, rule, owner) in found {
         if span.start < last_end {
             continue;
         }
         last_end = span.end;
-        let text = doc.str(span).to_string();
+        let text = doc.str(span);
         let mention = Mention { span, rule };
         // The same gazetteer line names one product ("PS5 Pro", "PlayStation
         // 5 Pro"); else a mention joins one whose words it ends or starts.
-        let rule_id = rule.and_then(|r| rules.rules.get(r)).map(|r| r.id.clone());
+        let rule_id = rule.and_then(|r| rules.rules.get(r)).map(|r| r.id.as_str());
         let joined = rule_id
-            .as_ref()
             .and_then(|id| by_rule.get(id))
-            .or_else(|| by_tail.get(&text))
-            .or_else(|| tails(&text).skip(1).find_map(|t| by_text.get(t)))
+            .or_else(|| by_tail.get(text))
+            .or_else(|| tails(text).skip(1).find_map(|t| by_text.get(t)))
             .copied();
         let p = match joined {
             Some(p) => {
                 let product = &mut products[p];
                 if text.len() > product.name.len() {
-                    product.name = text.clone();
+                    product.name = text.to_string();
                 }
                 if product.owner.is_none() {
                     product.owner = owner;
@@ -276,12 +300,12 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
                 p
             }
             None => {
-                products.push(Product { name: text.clone(), owner, mentions: vec![mention] });
+                products.push(Product { name: text.to_string(), owner, mentions: vec![mention] });
                 products.len() - 1
             }
         };
-        for t in tails(&text) {
-            by_tail.entry(t.to_string()).or_insert(p);
+        for t in tails(text) {
+            by_tail.entry(t).or_insert(p);
         }
         if let Some(id) = rule_id {
             by_rule.entry(id).or_insert(p);
@@ -289,4 +313,24 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         by_text.entry(text).or_insert(p);
     }
     products
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn products_one_cue_scan_finds_what_a_scan_per_cue_does(
+            pieces in proptest::collection::vec("such as |including |\\(R\\)|\\(TM\\)|®|™|\\(|R|T|M|\\)|such|as |includ|ing |s|x ", 0..30)
+        ) {
+            let text = pieces.concat();
+            let one: Vec<(usize, &str)> = CUES.find_iter(&text).map(|m| (m.start(), m.as_str())).collect();
+            let mut each: Vec<(usize, &str)> =
+                ["®", "™", "(R)", "(TM)", "such as ", "including "].iter().flat_map(|c| text.match_indices(c)).collect();
+            each.sort();
+            prop_assert_eq!(one, each);
+        }
+    }
 }

@@ -207,18 +207,19 @@ impl Context<'_, '_> {
         let first = doc.token_at(region.start);
         let tokens = &doc.tokens[first..];
         for (i, t) in tokens.iter().enumerate().take_while(|(_, t)| t.span.end <= region.end) {
-            let word = doc.str(t.span);
-            let next = tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
-            let found = match (word, next.as_deref()) {
-                ("he" | "He" | "she" | "She", _) => self.pronoun(t.span, Kind::Person, None),
-                ("it" | "It", _) => self.pronoun(t.span, Kind::Organization, previous),
-                ("the" | "The", Some("judge" | "justice")) => self.pronoun(t.span, Kind::Person, None),
-                // "the company said", "the agency said", "the spokesperson said"
-                ("the" | "The", Some(noun)) if ORG_NOUNS.contains(&noun) => self.pronoun(t.span, Kind::Organization, None),
-                // "the person said": the unnamed source named before.
-                ("the" | "The", Some("person" | "people" | "source" | "sources" | "official" | "officials")) => {
-                    self.earlier_source(t.span.start)
-                }
+            // The noun after "the", lower-cased (only there: this runs for every token).
+            let next = || tokens.get(i + 1).filter(|n| n.span.end <= region.end).map(|n| doc.str(n.span).to_ascii_lowercase());
+            let found = match doc.str(t.span) {
+                "he" | "He" | "she" | "She" => self.pronoun(t.span, Kind::Person, None),
+                "it" | "It" => self.pronoun(t.span, Kind::Organization, previous),
+                "the" | "The" => match next().as_deref() {
+                    Some("judge" | "justice") => self.pronoun(t.span, Kind::Person, None),
+                    // "the company said", "the agency said", "the spokesperson said"
+                    Some(noun) if ORG_NOUNS.contains(&noun) => self.pronoun(t.span, Kind::Organization, None),
+                    // "the person said": the unnamed source named before.
+                    Some("person" | "people" | "source" | "sources" | "official" | "officials") => self.earlier_source(t.span.start),
+                    _ => None,
+                },
                 _ => None,
             };
             items.extend(found.map(|f| (t.span, f)));
@@ -437,14 +438,23 @@ struct Mark {
 /// these are kept, so a long paragraph costs no more memory than its marks.
 fn marks_of(text: &str) -> Vec<Mark> {
     let is_mark = |c: char| matches!(c, '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}');
+    // Every mark's UTF-8 starts with one of these bytes (« » with 0xC2, the
+    // curly ones with 0xE2): the scan decodes characters only there.
+    let lead = |b: u8| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2);
+    // Most blocks of 16 bytes hold none: testing a block with `|`, not
+    // `||`, lets the compiler test all its bytes at once.
+    const BLOCK: usize = 16;
     let mut out = Vec::new();
-    let mut prev = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if is_mark(c) {
-            out.push(Mark { at, c, prev, next: chars.peek().map(|&(_, n)| n) });
+    for (k, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | lead(b)) {
+            continue;
         }
-        prev = Some(c);
+        for at in (0..block.len()).filter(|&j| lead(block[j])).map(|j| k * BLOCK + j) {
+            let Some(c) = text.get(at..).and_then(|t| t.chars().next()).filter(|&c| is_mark(c)) else { continue };
+            let prev = text[..at].chars().next_back();
+            let next = text[at + c.len_utf8()..].chars().next();
+            out.push(Mark { at, c, prev, next });
+        }
     }
     out
 }
@@ -464,7 +474,10 @@ fn closes(c: char, next: Option<char>, prev: char) -> bool {
 /// in the sentence attributes them ("said it would \"vigorously defend\"").
 fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     let text = doc.str(span).trim();
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Up to seven words: what a short run is made of matters, and a longer
+    // one is never a title.
+    let mut words: Vec<&str> = Vec::with_capacity(7);
+    words.extend(text.split_whitespace().take(7));
     if words.is_empty() {
         return false;
     }
@@ -480,13 +493,14 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     while !doc.text.is_char_boundary(hi) {
         hi -= 1;
     }
-    let after: String = window(span.end, hi).chars().skip(1).collect();
+    let after = window(span.end, hi);
+    let after = after.char_indices().nth(1).map_or("", |(i, _)| &after[i..]);
     let defined = before.ends_with('(') || after.trim_start().starts_with(')');
-    let capitalized = words.iter().all(|w| {
+    let capitalized = words.len() <= 6 && words.iter().all(|w| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         w.is_empty() || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()) || ["of", "and", "the", "for", "a", "in", "on", "to"].contains(&w)
     });
-    if defined || (capitalized && words.len() <= 6) {
+    if defined || capitalized {
         return false;
     }
     let ends_sentence = text.ends_with(['.', ',', '!', '?', ';', ':']) || text.ends_with("...");
@@ -504,6 +518,24 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
 mod tests {
     use super::*;
     use crate::document::Abbreviations;
+    use proptest::prelude::*;
+
+    /// `marks_of` as a plain walk over every character, with its neighbours.
+    fn marks_by_chars(text: &str) -> Vec<(usize, char, Option<char>, Option<char>)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        (0..chars.len())
+            .filter(|&k| "\"'\u{2018}\u{2019}\u{201c}\u{201d}\u{201e}\u{ab}\u{bb}".contains(chars[k].1))
+            .map(|k| (chars[k].0, chars[k].1, k.checked_sub(1).map(|j| chars[j].1), chars.get(k + 1).map(|c| c.1)))
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn quotes_marks_are_those_of_a_char_walk(text in "[a \"'\u{2018}\u{2019}\u{201c}\u{201d}\u{201e}\u{ab}\u{bb}\u{2014}\u{e2}\u{c2}\u{a0}\u{2122}]{0,24}") {
+            let found: Vec<_> = marks_of(&text).iter().map(|m| (m.at, m.c, m.prev, m.next)).collect();
+            prop_assert_eq!(found, marks_by_chars(&text));
+        }
+    }
 
     fn quotes(text: &str) -> Vec<String> {
         let doc = Document::new(text, &Abbreviations::default());
