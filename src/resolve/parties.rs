@@ -10,7 +10,8 @@
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::document::{Document, Shape, Token};
 use crate::rules::{Label, RuleSet};
@@ -105,8 +106,9 @@ struct Cues {
     titles: Vec<Span>,
     heads: Vec<Span>,
     suffixes: Vec<Span>,
-    /// Words that split a run of capitalized words.
-    splitters: SpanSet,
+    /// Words that split a run of capitalized words: disjoint, sorted (a
+    /// `SpanSet`'s spans, kept as a slice so `chunks` can walk it).
+    splitters: Vec<Span>,
     /// Words that make a run a court or a statute, not a party.
     killers: SpanSet,
     given: Vec<Span>,
@@ -120,6 +122,64 @@ fn spans(selected: &Selected, label: Label) -> Vec<Span> {
 fn covered(list: &[Span], span: Span) -> bool {
     let i = list.partition_point(|s| s.end <= span.start);
     list.get(i).is_some_and(|s| s.overlaps(span))
+}
+
+/// The union of `spans` as sorted disjoint spans, as `SpanSet::new` makes it.
+fn merged(spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
+    let mut all: Vec<Span> = spans.into_iter().filter(|s| !s.is_empty()).collect();
+    all.sort_unstable();
+    let mut merged: Vec<Span> = Vec::with_capacity(all.len());
+    for s in all {
+        match merged.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// True when one span of `merged` (sorted, disjoint) holds all of `span`:
+/// `SpanSet::covers`.
+fn covers(merged: &[Span], span: Span) -> bool {
+    let i = merged.partition_point(|s| s.end < span.end);
+    merged.get(i).is_some_and(|s| s.contains(span))
+}
+
+/// `covered` for spans asked in text order (`chunks` asks once per token):
+/// one walk along the list instead of a binary search per token. The walk
+/// finds the same index as `covered`'s search when the list's ends are sorted
+/// too; a list of overlapping spans whose ends are not keeps the search, whose
+/// answer there depends on its path.
+struct Walk<'a> {
+    list: &'a [Span],
+    i: usize,
+    walks: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(list: &'a [Span]) -> Walk<'a> {
+        Walk { list, i: 0, walks: list.windows(2).all(|w| w[0].end <= w[1].end) }
+    }
+
+    /// `covered(list, span)`; `span.start` never goes back between calls.
+    fn covered(&mut self, span: Span) -> bool {
+        if !self.walks {
+            return covered(self.list, span);
+        }
+        while self.list.get(self.i).is_some_and(|s| s.end <= span.start) {
+            self.i += 1;
+        }
+        self.list.get(self.i).is_some_and(|s| s.overlaps(span))
+    }
+
+    /// `covers(list, span)` for a sorted disjoint list; `span.end` never goes
+    /// back between calls.
+    fn covers(&mut self, span: Span) -> bool {
+        while self.list.get(self.i).is_some_and(|s| s.end < span.end) {
+            self.i += 1;
+        }
+        self.list.get(self.i).is_some_and(|s| s.contains(span))
+    }
 }
 
 fn exactly(list: &[Span], span: Span) -> bool {
@@ -136,7 +196,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         known: Vec::new(),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
-        splitters: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
+        splitters: merged(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
         killers: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_some()).map(|m| m.span)),
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
@@ -237,7 +297,7 @@ fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], spa
         let stop = !t.shape.is_capitalized()
             || t.span.end + 1 != start
             || sentence_first
-            || cues.splitters.covers(t.span)
+            || covers(&cues.splitters, t.span)
             || covered(&cues.titles, t.span)
             || covered(&cues.known, t.span)
             || covered(&cues.places, t.span)
@@ -267,6 +327,8 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
     let mut after_title = false;
     let mut title_before = false;
     let tokens = &doc.tokens;
+    let (mut titles, mut known, mut blocked, mut splitters) =
+        (Walk::new(&cues.titles), Walk::new(&cues.known), Walk::new(blocked), Walk::new(&cues.splitters));
     let flush = |current: &mut Vec<usize>, title: bool, out: &mut Vec<(Vec<usize>, bool)>| {
         while current.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
             current.pop();
@@ -277,12 +339,18 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
         current.clear();
     };
     for (i, t) in tokens.iter().enumerate() {
+        let is_title = titles.covered(t.span);
+        if current.is_empty() && !is_title && !t.shape.is_capitalized() {
+            // Most words: nothing to flush, and a lower-case word starts no
+            // run, so all the rest comes down to this.
+            if after_title {
+                after_title = doc.str(t.span) == ","
+                    && !(known.covered(t.span) || blocked.covered(t.span) || splitters.covers(t.span));
+            }
+            continue;
+        }
         let word = doc.str(t.span);
-        let is_title = covered(&cues.titles, t.span);
-        let stop = covered(&cues.known, t.span)
-            || covered(blocked, t.span)
-            || is_title
-            || cues.splitters.covers(t.span);
+        let stop = known.covered(t.span) || blocked.covered(t.span) || is_title || splitters.covers(t.span);
         let sentence_break = current.last().is_some_and(|&p| tokens[p].sentence != t.sentence);
         if sentence_break {
             flush(&mut current, title_before, &mut out);
@@ -490,25 +558,60 @@ fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
 
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
 /// no leading "the", no punctuation.
+#[cfg(test)]
 fn key(text: &str) -> String {
+    let mut out = String::new();
+    key_into(text, &mut out);
+    out
+}
+
+/// Writes `text`'s key (see `key`) into `out`, replacing what was there:
+/// this runs for every candidate, so callers reuse one buffer. Its words are
+/// never empty and are joined by single spaces, so a key's words can be
+/// compared as one string (see `starts_with_words`).
+fn key_into(text: &str, out: &mut String) {
     const SUFFIXES: [&str; 22] = [
         "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh", "se",
         "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
     ];
-    let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
-    // Words lower-cased without periods, one space between them, written
-    // once into one string (this runs for every mention).
-    let mut out = String::with_capacity(t.len());
-    for w in t.split(|c: char| c.is_whitespace() || c == ',') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
-        let mark = out.len();
-        if !out.is_empty() {
-            out.push(' ');
+    out.clear();
+    let mut t = text;
+    while let Some(rest) = t.strip_suffix("'s") {
+        t = rest;
+    }
+    while let Some(rest) = t.strip_suffix("\u{2019}s") {
+        t = rest;
+    }
+    // Words lower-cased without periods, one space between them.
+    if t.is_ascii() {
+        // The same as below, a byte at a time: ASCII whitespace as
+        // `char::is_whitespace` has it (with the vertical tab), ASCII
+        // letters and digits as `char::is_alphanumeric`.
+        let keep = |b: &u8| b.is_ascii_alphanumeric() || *b == b'&';
+        for w in t.as_bytes().split(|&b| matches!(b, b'\t'..=b'\r' | b' ' | b',')) {
+            let (Some(first), Some(last)) = (w.iter().position(keep), w.iter().rposition(keep)) else { continue };
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            // Starts and ends with a kept byte, never a period: not empty.
+            for &b in &w[first..=last] {
+                if b != b'.' {
+                    out.push(char::from(b.to_ascii_lowercase()));
+                }
+            }
         }
-        let begin = out.len();
-        out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
-        if out.len() == begin {
-            out.truncate(mark);
+    } else {
+        for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            let mark = out.len();
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let begin = out.len();
+            out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
+            if out.len() == begin {
+                out.truncate(mark);
+            }
         }
     }
     while let Some(space) = out.rfind(' ')
@@ -519,13 +622,42 @@ fn key(text: &str) -> String {
     if out.starts_with("the ") {
         out.drain(..4);
     }
-    out
+}
+
+/// A key's first word.
+fn first_word(k: &str) -> &str {
+    k.split_once(' ').map_or(k, |(first, _)| first)
+}
+
+/// A key's last word.
+fn last_word(k: &str) -> &str {
+    k.rsplit_once(' ').map_or(k, |(_, last)| last)
+}
+
+/// True when key `k`'s words begin key `long`, which has more of them.
+fn starts_with_words(long: &str, k: &str) -> bool {
+    long.len() > k.len() && long.starts_with(k) && long.as_bytes()[k.len()] == b' '
+}
+
+/// True when key `k`'s words end key `long`, which has more of them.
+fn ends_with_words(long: &str, k: &str) -> bool {
+    long.len() > k.len() && long.ends_with(k) && long.as_bytes()[long.len() - k.len() - 1] == b' '
 }
 
 /// Initials of a name's capitalized words: "Securities and Exchange
 /// Commission" -> "SEC".
+#[cfg(test)]
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+    let mut out = String::new();
+    initials_into(name, &mut out);
+    out
+}
+
+/// Writes `name`'s initials (see `initials`) into `out`, replacing what was
+/// there.
+fn initials_into(name: &str, out: &mut String) {
+    out.clear();
+    out.extend(name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()));
 }
 
 struct Entity {
@@ -535,12 +667,12 @@ struct Entity {
     mentions: Vec<Mention>,
     keys: Vec<String>,
     /// Where its mentions start, to find the latest before a point.
-    starts: BTreeSet<usize>,
+    starts: Starts,
 }
 
 impl Entity {
     fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity {
-        Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: BTreeSet::new() }
+        Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: Starts::default() }
     }
 
     fn mention(&mut self, m: Mention) {
@@ -549,30 +681,89 @@ impl Entity {
     }
 }
 
-/// Lookups from names and their words to entities, kept up to date as
-/// entities gain names, so that joining a mention never scans every entity.
+/// Sorted mention starts. Candidates come in text order, strong ones first
+/// and then weak ones, so each entity's starts are two sorted runs: each is
+/// appended to, and a start out of order (never expected) is inserted in
+/// place.
 #[derive(Default)]
-struct Index {
-    by_key: HashMap<String, Vec<usize>>,
-    by_rule_id: HashMap<String, usize>,
-    /// First word of an organization's multi-word name.
-    by_first: HashMap<String, Vec<usize>>,
-    /// Last word of a person's multi-word name.
-    by_last: HashMap<String, Vec<usize>>,
-    /// Every word of an organization's name ("the Commission").
-    by_word: HashMap<String, Vec<usize>>,
-    /// Initials of an organization's name as written ("SEC").
-    by_initials: HashMap<String, Vec<usize>>,
+struct Starts {
+    runs: [Vec<usize>; 2],
 }
 
-fn push_unique(map: &mut HashMap<String, Vec<usize>>, key: &str, e: usize) {
-    let list = map.entry(key.to_string()).or_default();
-    if !list.contains(&e) {
-        list.push(e);
+impl Starts {
+    fn insert(&mut self, start: usize) {
+        let run = if self.runs[0].last().is_none_or(|&l| l <= start) { &mut self.runs[0] } else { &mut self.runs[1] };
+        if run.last().is_none_or(|&l| l <= start) {
+            run.push(start);
+        } else {
+            let i = run.partition_point(|&s| s <= start);
+            run.insert(i, start);
+        }
+    }
+
+    /// The latest start before `point`.
+    fn before(&self, point: usize) -> Option<usize> {
+        let last = |run: &Vec<usize>| run[..run.partition_point(|&s| s < point)].last().copied();
+        last(&self.runs[0]).max(last(&self.runs[1]))
     }
 }
 
-impl Index {
+/// FNV-1a, as `rules::phrases` hashes words: keys and words are short, and
+/// SipHash costs more than the rest of a lookup.
+#[derive(Default)]
+struct WordHasher(u64);
+
+type BuildWordHasher = BuildHasherDefault<WordHasher>;
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Map<V> = HashMap<String, V, BuildWordHasher>;
+
+/// Lookups from names and their words to entities, kept up to date as
+/// entities gain names, so that joining a mention never scans every entity.
+/// Only looked up, never iterated: the hash order never shows.
+#[derive(Default)]
+struct Index<'r> {
+    by_key: Map<Vec<usize>>,
+    by_rule_id: HashMap<&'r str, usize, BuildWordHasher>,
+    /// First word of an organization's multi-word name.
+    by_first: Map<Vec<usize>>,
+    /// Last word of a person's multi-word name.
+    by_last: Map<Vec<usize>>,
+    /// Every word of an organization's name ("the Commission").
+    by_word: Map<Vec<usize>>,
+    /// Initials of an organization's name as written ("SEC").
+    by_initials: Map<Vec<usize>>,
+    /// A buffer for initials.
+    scratch: String,
+}
+
+fn push_unique(map: &mut Map<Vec<usize>>, key: &str, e: usize) {
+    match map.get_mut(key) {
+        Some(list) => {
+            if !list.contains(&e) {
+                list.push(e);
+            }
+        }
+        None => {
+            map.insert(key.to_string(), vec![e]);
+        }
+    }
+}
+
+impl Index<'_> {
     /// Records that entity `e` is named `k` (written `text`).
     fn add(&mut self, entities: &mut [Entity], e: usize, k: &str, text: &str) {
         if entities[e].keys.iter().any(|x| x == k) {
@@ -580,54 +771,41 @@ impl Index {
         }
         entities[e].keys.push(k.to_string());
         push_unique(&mut self.by_key, k, e);
-        let words: Vec<&str> = k.split(' ').collect();
+        let several = k.contains(' ');
         match entities[e].kind {
             Kind::Organization => {
-                if words.len() > 1 {
-                    push_unique(&mut self.by_first, words[0], e);
+                if several {
+                    push_unique(&mut self.by_first, first_word(k), e);
                 }
-                for w in &words {
+                for w in k.split(' ') {
                     push_unique(&mut self.by_word, w, e);
                 }
-                let acronym = initials(text);
-                if acronym.chars().count() >= 2 {
-                    push_unique(&mut self.by_initials, &acronym, e);
+                initials_into(text, &mut self.scratch);
+                if self.scratch.chars().count() >= 2 {
+                    push_unique(&mut self.by_initials, &self.scratch, e);
                 }
             }
             Kind::Person => {
-                if let (true, Some(last)) = (words.len() > 1, words.last()) {
-                    push_unique(&mut self.by_last, last, e);
+                if several {
+                    push_unique(&mut self.by_last, last_word(k), e);
                 }
             }
         }
     }
 
-    fn keys_of<'a>(entities: &'a [Entity], e: usize) -> impl Iterator<Item = Vec<&'a str>> + 'a {
-        entities[e].keys.iter().map(|k| k.split(' ').collect())
+    /// The entities filed under `key` in `map`.
+    fn get<'a>(map: &'a Map<Vec<usize>>, key: &str) -> impl Iterator<Item = usize> + 'a {
+        map.get(key).into_iter().flatten().copied()
     }
 
-    /// Organizations whose name starts with `words` and goes on.
-    fn org_prefixed(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
-        let Some(first) = words.first() else { return Vec::new() };
-        self.by_first
-            .get(*first)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.starts_with(words)))
-            .collect()
+    /// Organizations whose name starts with key `k`'s words and goes on.
+    fn org_prefixed<'a>(&'a self, entities: &'a [Entity], k: &'a str) -> impl Iterator<Item = usize> + 'a {
+        Index::get(&self.by_first, first_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| starts_with_words(ek, k)))
     }
 
-    /// People whose name ends with `words` and is longer.
-    fn person_ending(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
-        let Some(last) = words.last() else { return Vec::new() };
-        self.by_last
-            .get(*last)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.ends_with(words)))
-            .collect()
+    /// People whose name ends with key `k`'s words and is longer.
+    fn person_ending<'a>(&'a self, entities: &'a [Entity], k: &'a str) -> impl Iterator<Item = usize> + 'a {
+        Index::get(&self.by_last, last_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| ends_with_words(ek, k)))
     }
 }
 
@@ -636,57 +814,62 @@ impl Index {
 fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
     let mut entities: Vec<Entity> = Vec::new();
     let mut index = Index::default();
+    // Weak candidates with where their key lies in `weak_keys`.
     let mut weak = Vec::new();
+    let mut weak_keys = String::new();
+    let (mut k, mut plural, mut name_key) = (String::new(), String::new(), String::new());
     for c in candidates {
         let text = doc.str(c.span);
-        let k = key(text);
+        key_into(text, &mut k);
         if k.is_empty() {
             continue;
         }
-        let words: Vec<&str> = k.split(' ').collect();
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org | Evidence::Government => (Kind::Organization, None),
             Evidence::Person => {
                 // "Milo Brandt" after "Milo Brandt Company", "Mr. Dunleavy"
                 // after "Owen P. Dunleavy": an entity already named.
-                let mut named = index.org_prefixed(&entities, &words);
                 // "Dunmore Food" names "Dunmore Foods".
-                named.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten().filter(|&&e| entities[e].kind == Kind::Organization));
+                plural.clear();
+                plural.push_str(&k);
+                plural.push('s');
+                let plural_orgs = Index::get(&index.by_key, &plural).filter(|&e| entities[e].kind == Kind::Organization);
                 // "Mr. Dunleavy", "Judge St. Claire": a surname of someone named.
-                if words.len() <= 2 {
-                    named.extend(index.person_ending(&entities, &words));
-                }
-                if let Some(&i) = named.iter().max() {
+                let short = k.bytes().filter(|&b| b == b' ').count() <= 1;
+                let people = short.then(|| index.person_ending(&entities, &k)).into_iter().flatten();
+                if let Some(i) = index.org_prefixed(&entities, &k).chain(plural_orgs).chain(people).max() {
                     entities[i].mention(Mention { span: c.span, rule: None });
                     continue;
                 }
                 (Kind::Person, None)
             }
             Evidence::Weak => {
-                weak.push(c);
+                let start = weak_keys.len();
+                weak_keys.push_str(&k);
+                weak.push((c, start..weak_keys.len()));
                 continue;
             }
         };
         // Lines of one id name one organization only when the id names it
         // (`name`); a pattern rule ("the state of X") finds many.
-        let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.clone());
+        let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.as_str());
+        let name = known.and_then(|r| rules.rules[r].name.as_deref());
+        if let Some(name) = name {
+            key_into(name, &mut name_key);
+        }
         let same_person = || {
-            let (first, last) = (words.first()?, words.last()?);
-            let found = index.by_last.get(*last)?.iter().copied().find(|&e| {
-                Index::keys_of(&entities, e).any(|w| w.len() >= 2 && w.first() == Some(first) && w.last() == Some(last))
+            let (first, last) = (first_word(&k), last_word(&k));
+            let found = Index::get(&index.by_last, last).find(|&e| {
+                entities[e].keys.iter().any(|w| w.contains(' ') && first_word(w) == first && last_word(w) == last)
             });
-            found.filter(|_| words.len() >= 2)
+            found.filter(|_| k.contains(' '))
         };
         let existing = rule_id
-            .as_ref()
             .and_then(|id| index.by_rule_id.get(id).copied())
-            .or_else(|| index.by_key.get(&k).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind)))
+            .or_else(|| Index::get(&index.by_key, &k).find(|&e| entities[e].kind == kind))
             // Lines naming one entity ("id" of spaCy lines, `name` of ours).
-            .or_else(|| {
-                let name = known.and_then(|r| rules.rules[r].name.as_deref()).map(key)?;
-                index.by_key.get(&name).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind))
-            })
+            .or_else(|| name.and_then(|_| Index::get(&index.by_key, &name_key).find(|&e| entities[e].kind == kind)))
             .or_else(|| if kind == Kind::Person { same_person() } else { None });
         let e = match existing {
             Some(i) => i,
@@ -694,15 +877,13 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
                 let org_kind = known
                     .and_then(|r| rules.rules[r].attr("kind").map(String::from))
                     .or_else(|| (c.evidence == Evidence::Government).then(|| "government".to_string()));
-                let name = known.and_then(|r| rules.rules[r].name.clone());
-                entities.push(Entity::new(kind, name, org_kind));
+                entities.push(Entity::new(kind, name.map(String::from), org_kind));
                 entities.len() - 1
             }
         };
         entities[e].mention(Mention { span: c.span, rule: known });
         index.add(&mut entities, e, &k, text);
-        if let Some(name) = known.and_then(|r| rules.rules[r].name.as_deref()) {
-            let name_key = key(name);
+        if let Some(name) = name {
             index.add(&mut entities, e, &name_key, name);
         }
         if let Some(id) = rule_id {
@@ -716,9 +897,10 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         .filter(|e| e.kind == Kind::Organization)
         .flat_map(|e| e.mentions.iter().map(|m| m.span))
         .collect();
-    organizations.sort();
-    for c in weak {
-        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c) {
+    organizations.sort_unstable();
+    for (c, range) in weak {
+        let k = &weak_keys[range];
+        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c, k, &mut plural) {
             entities[i].mention(Mention { span: c.span, rule: None });
         } else if listed_with(doc, &organizations, &c) {
             // "Acme Paints Ltd., Corvane Chemical and Ostrava": a name listed
@@ -727,15 +909,14 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             entity.mention(Mention { span: c.span, rule: None });
             entities.push(entity);
             let e = entities.len() - 1;
-            let text = doc.str(c.span);
-            index.add(&mut entities, e, &key(text), text);
+            index.add(&mut entities, e, k, doc.str(c.span));
         } else if let Some(person) = person_by_context(doc, cues, &c) {
             let mut entity = Entity::new(Kind::Person, None, None);
             entity.mention(Mention { span: person, rule: None });
             entities.push(entity);
             let e = entities.len() - 1;
-            let text = doc.str(person);
-            index.add(&mut entities, e, &key(text), text);
+            // `person` is the candidate's span: its key is `k`.
+            index.add(&mut entities, e, k, doc.str(person));
         }
     }
     merge_aliases(doc, &mut entities);
@@ -821,52 +1002,51 @@ fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<Stri
     out
 }
 
-/// The entity a weak candidate (a lone word, an unclassified run) names.
+/// The entity a weak candidate (a lone word, an unclassified run) names;
+/// `k` is its key, `plural` a buffer.
+#[allow(clippy::too_many_arguments)]
 fn join(
     doc: &Document<'_>,
     cues: &Cues,
     entities: &[Entity],
-    index: &Index,
+    index: &Index<'_>,
     acronyms: &BTreeMap<String, usize>,
     c: &Candidate,
+    k: &str,
+    plural: &mut String,
 ) -> Option<usize> {
     let text = doc.str(c.span);
     if let Some(&e) = acronyms.get(text) {
         return Some(e);
     }
-    let k = key(text);
-    let words: Vec<&str> = k.split(' ').collect();
     // The entity mentioned most recently before; among ties, the earliest.
-    let pick = |found: Vec<usize>| -> Option<usize> {
-        let before = |e: usize| entities[e].starts.range(..c.span.start).next_back().copied();
-        found.into_iter().max_by_key(|&e| (before(e), std::cmp::Reverse(e)))
+    let pick = |found: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+        found.max_by_key(|&e| (entities[e].starts.before(c.span.start), std::cmp::Reverse(e)))
     };
     // "Dunmore Food" names "Dunmore Foods".
-    let mut exact: Vec<usize> = index.by_key.get(&k).cloned().unwrap_or_default();
-    exact.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten());
-    if !exact.is_empty() {
-        return pick(exact);
+    plural.clear();
+    plural.push_str(k);
+    plural.push('s');
+    if let Some(e) = pick(&mut Index::get(&index.by_key, k).chain(Index::get(&index.by_key, plural))) {
+        return Some(e);
     }
+    let one_word = !k.contains(' ');
     // "the Commission": a head word after "the" names the latest
     // organization whose name has it.
     let i = doc.token_at(c.span.start);
     let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
-    if words.len() == 1 && after_the && covered(&cues.heads, c.span) {
-        return pick(index.by_word.get(&k).cloned().unwrap_or_default());
+    if one_word && after_the && covered(&cues.heads, c.span) {
+        return pick(&mut Index::get(&index.by_word, k));
     }
-    let mut found = index.person_ending(entities, &words);
+    let person = pick(&mut index.person_ending(entities, k));
     // A lone surname is the person's, not the firm's that starts with it
     // ("Tobias Renner of Renner Falk LLP ... Renner said").
-    if words.len() == 1 && !found.is_empty() {
-        return pick(found);
+    if one_word && person.is_some() {
+        return person;
     }
-    if !GENERIC_FIRST.contains(&words[0]) {
-        found.extend(index.org_prefixed(entities, &words));
-    }
-    if text.len() >= 2 && text.chars().all(|ch| !ch.is_lowercase()) {
-        found.extend(index.by_initials.get(text).into_iter().flatten());
-    }
-    pick(found)
+    let orgs = (!GENERIC_FIRST.contains(&first_word(k))).then(|| index.org_prefixed(entities, k)).into_iter().flatten();
+    let acronym = (text.len() >= 2 && text.chars().all(|ch| !ch.is_lowercase())).then(|| Index::get(&index.by_initials, text));
+    pick(&mut person.into_iter().chain(orgs).chain(acronym.into_iter().flatten()))
 }
 
 /// First words too generic to name an organization alone ("United").
@@ -924,8 +1104,14 @@ fn role_apposition(after: &str) -> bool {
 /// `Kang Min Yoon`.
 fn without_nickname(name: &str) -> Cow<'_, str> {
     let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
-    let spaced = |c: char| c.is_whitespace() && c != ' ';
-    if !name.contains(quote) && !name.contains(spaced) && !name.contains("  ") && name.trim() == name {
+    // No quote mark, no whitespace but single spaces between words: as is.
+    let mut after_space = true;
+    let plain = name.chars().all(|c| {
+        let ok = !quote(c) && if c == ' ' { !after_space } else { !c.is_whitespace() };
+        after_space = c == ' ';
+        ok
+    }) && !after_space;
+    if plain || name.is_empty() {
         return Cow::Borrowed(name);
     }
     let mut out = String::new();
@@ -943,30 +1129,40 @@ fn without_nickname(name: &str) -> Cow<'_, str> {
 /// Orders entities by first mention, names each by its fullest mention and
 /// builds the mention index.
 fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
+    // A mention's name: no possessive, no nickname.
+    let form = |m: &Mention| {
+        let mut t = doc.str(m.span);
+        while let Some(rest) = t.strip_suffix("'s") {
+            t = rest;
+        }
+        without_nickname(t.trim_end_matches('\u{2019}'))
+    };
     let mut list: Vec<Party> = entities
         .into_iter()
+        .filter(|e| !e.mentions.is_empty())
         .map(|mut e| {
-            e.mentions.sort();
+            e.mentions.sort_unstable();
             e.mentions.dedup_by_key(|m| m.span);
             // The fullest proper name used in the article (SPEC): the longest
-            // capitalized mention; a known organization's canonical name only
-            // when the article names it in lower case alone.
-            let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
-            let forms: Vec<Cow<'_, str>> = e
-                .mentions
-                .iter()
-                .map(|m| without_nickname(doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')))
-                .collect();
-            let forms: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-            let longest = forms.iter().filter(proper).max_by_key(|t| (t.len(), std::cmp::Reverse(**t))).map(|t| t.to_string());
+            // capitalized mention, the first in alphabetical order among the
+            // longest; a known organization's canonical name only when the
+            // article names it in lower case alone.
+            let mut longest: Option<Cow<'_, str>> = None;
+            for m in &e.mentions {
+                let f = form(m);
+                let proper = f.chars().next().is_some_and(char::is_uppercase);
+                let longer = |l: &Cow<'_, str>| (f.len(), std::cmp::Reverse(f.as_ref())) > (l.len(), std::cmp::Reverse(l.as_ref()));
+                if proper && longest.as_ref().is_none_or(longer) {
+                    longest = Some(f);
+                }
+            }
             let name = match (longest, &e.known) {
-                (Some(l), _) => l,
+                (Some(l), _) => l.into_owned(),
                 (None, Some(k)) => k.clone(),
-                (None, None) => forms.first().map(|t| t.to_string()).unwrap_or_default(),
+                (None, None) => form(&e.mentions[0]).into_owned(),
             };
             Party { name, kind: e.kind, mentions: e.mentions, org_kind: e.org_kind }
         })
-        .filter(|p| !p.mentions.is_empty())
         .collect();
     list.sort_by_key(|p| p.mentions[0].span.start);
     // Mentions in parentheses ("(Reuters)", "(AWS)") are asides: they name
@@ -980,7 +1176,7 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
         .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.span, i)))
         .filter(|(s, _)| !aside(*s))
         .collect();
-    mentions.sort();
+    mentions.sort_unstable();
     Parties { list, mentions }
 }
 
