@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use crate::document::{Document, Shape, Token};
 use crate::rules::{Label, RuleSet};
@@ -239,8 +240,9 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     }
     cues.known.sort();
     cues.titles = spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&cues.known, *s)).collect();
-    for chunk in chunks(doc, &cues, blocked) {
-        candidates.extend(classify(doc, &cues, chunk));
+    let (tokens, runs) = chunks(doc, &cues, blocked);
+    for (run, after_title) in runs {
+        classify(doc, &cues, &tokens[run], after_title, &mut candidates);
     }
     candidates.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
     cluster(doc, rules, &cues, candidates)
@@ -320,27 +322,30 @@ fn suffix_is_word(doc: &Document<'_>, i: usize) -> bool {
 }
 
 /// Runs of capitalized tokens (with inner connectors) not covered by known
-/// organizations, titles, blocked spans or non-name words.
-fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>, bool)> {
+/// organizations, titles, blocked spans or non-name words: the token indices
+/// of all runs one after another, and each run's range of them with whether
+/// a title came before it.
+fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec<(Range<usize>, bool)>) {
     let mut out = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
+    // The current run is `all[start..]`.
+    let (mut all, mut start): (Vec<usize>, usize) = (Vec::new(), 0);
     let mut after_title = false;
     let mut title_before = false;
     let tokens = &doc.tokens;
     let (mut titles, mut known, mut blocked, mut splitters) =
         (Walk::new(&cues.titles), Walk::new(&cues.known), Walk::new(blocked), Walk::new(&cues.splitters));
-    let flush = |current: &mut Vec<usize>, title: bool, out: &mut Vec<(Vec<usize>, bool)>| {
-        while current.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-            current.pop();
+    let flush = |all: &mut Vec<usize>, start: &mut usize, title: bool, out: &mut Vec<(Range<usize>, bool)>| {
+        while all.len() > *start && all.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+            all.pop();
         }
-        if !current.is_empty() {
-            out.push((std::mem::take(current), title));
+        if all.len() > *start {
+            out.push((*start..all.len(), title));
+            *start = all.len();
         }
-        current.clear();
     };
     for (i, t) in tokens.iter().enumerate() {
         let is_title = titles.covered(t.span);
-        if current.is_empty() && !is_title && !t.shape.is_capitalized() {
+        if all.len() == start && !is_title && !t.shape.is_capitalized() {
             // Most words: nothing to flush, and a lower-case word starts no
             // run, so all the rest comes down to this.
             if after_title {
@@ -351,32 +356,32 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
         }
         let word = doc.str(t.span);
         let stop = known.covered(t.span) || blocked.covered(t.span) || is_title || splitters.covers(t.span);
-        let sentence_break = current.last().is_some_and(|&p| tokens[p].sentence != t.sentence);
+        let sentence_break = all[start..].last().is_some_and(|&p| tokens[p].sentence != t.sentence);
         if sentence_break {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
         }
         if stop {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
             after_title = is_title;
             continue;
         }
         // "its former CEO, Minh Tran-Vo": an apposition after a title.
-        if word == "," && after_title && current.is_empty() {
+        if word == "," && after_title && all.len() == start {
             continue;
         }
         let joins = if t.shape.is_capitalized() {
             true
-        } else if current.is_empty() {
+        } else if all.len() == start {
             false
         } else if CONNECTORS.contains(&word) {
             true
         } else if word == "-" {
             // "Coca-Cola": a hyphen inside a word joins.
-            current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
+            all[start..].last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
         } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
             // A nickname inside a name: Kang Min "K.M." Yoon.
-            nickname(doc, i, &current)
+            nickname(doc, i, &all[start..])
         } else if word == "," {
             // "Veltrix Taiwan, Inc." and "John Smith, Jr."
             tokens.get(i + 1).is_some_and(|n| {
@@ -386,17 +391,17 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             false
         };
         if joins {
-            if current.is_empty() {
+            if all.len() == start {
                 title_before = after_title;
             }
-            current.push(i);
+            all.push(i);
         } else {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
         }
         after_title = false;
     }
-    flush(&mut current, title_before, &mut out);
-    out
+    flush(&mut all, &mut start, title_before, &mut out);
+    (all, out)
 }
 
 /// True when the quote mark at token `i` opens or closes a nickname between
@@ -420,13 +425,14 @@ fn chunk_span(tokens: &[Token], idx: &[usize]) -> Span {
     Span::new(tokens[idx[0]].span.start, tokens[idx[idx.len() - 1]].span.end)
 }
 
-/// Splits a chunk where "and" joins two names, and classifies each part.
-fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bool)) -> Vec<Candidate> {
+/// Splits a chunk (token indices) where "and" joins two names, and
+/// classifies each part into `out`.
+fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
-    let span = chunk_span(tokens, &idx);
+    let span = chunk_span(tokens, idx);
     // A court or a statute: no party at all.
     if cues.killers.overlaps(span) {
-        return Vec::new();
+        return;
     }
     let last = idx[idx.len() - 1];
     let capitalized = idx.iter().filter(|&&i| tokens[i].shape.is_capitalized()).count();
@@ -446,21 +452,23 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     });
     if ((!ends_org && !head_before_of) || separates)
         && let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
-            let (left, right) = (idx[..cut].to_vec(), idx[cut + 1..].to_vec());
-            let mut out = Vec::new();
-            for part in [left, right] {
-                let mut part = part;
-                while part.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                    part.remove(0);
+            let before = out.len();
+            for mut part in [&idx[..cut], &idx[cut + 1..]] {
+                while let [first, rest @ ..] = part
+                    && !tokens[*first].shape.is_capitalized()
+                {
+                    part = rest;
                 }
-                while part.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                    part.pop();
+                while let [rest @ .., last] = part
+                    && !tokens[*last].shape.is_capitalized()
+                {
+                    part = rest;
                 }
                 if !part.is_empty() {
-                    out.extend(classify(doc, cues, (part, after_title && out.is_empty())));
+                    classify(doc, cues, part, after_title && out.len() == before, out);
                 }
             }
-            return out;
+            return;
         }
     let sentence_start = doc.sentences.get(tokens[idx[0]].sentence).is_some_and(|s| {
         let first = doc.token_at(s.start);
@@ -468,10 +476,10 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     });
     let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
     if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
-        return Vec::new();
+        return;
     }
     if exactly(&cues.places, span) || quoted_title(doc, span) {
-        return Vec::new();
+        return;
     }
     // "R. Carter Vance of the Denver Regional Office": a person, then an
     // organization.
@@ -480,31 +488,32 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         let right = chunk_span(tokens, &idx[cut + 1..]);
         let from_place = exactly(&cues.places, right);
         if person_name(doc, cues, &idx[..cut]) || (from_place && name_shaped(doc, &idx[..cut])) {
+            out.push(candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person));
             if from_place {
-                return vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
+                return;
             }
-            let mut out = vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
-            let mut right: Vec<usize> = idx[cut + 1..].to_vec();
-            while right.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                right.remove(0);
+            let mut right = &idx[cut + 1..];
+            while let [first, rest @ ..] = right
+                && !tokens[*first].shape.is_capitalized()
+            {
+                right = rest;
             }
             if !right.is_empty() {
-                out.extend(classify(doc, cues, (right, false)));
+                classify(doc, cues, right, false, out);
             }
-            return out;
+            return;
         }
     }
-    if ends_org || head_before_of {
-        return vec![candidate(span, Evidence::Org)];
-    }
-    if person_name(doc, cues, &idx) || (after_title && name_shaped(doc, &idx)) {
-        return vec![candidate(span, Evidence::Person)];
-    }
-    let single_title = idx.len() == 1 && tokens[idx[0]].shape == Shape::Title;
-    if after_title && single_title {
-        return vec![candidate(span, Evidence::Person)];
-    }
-    vec![candidate(span, Evidence::Weak)]
+    let evidence = if ends_org || head_before_of {
+        Evidence::Org
+    } else if person_name(doc, cues, idx)
+        || (after_title && (name_shaped(doc, idx) || (idx.len() == 1 && tokens[idx[0]].shape == Shape::Title)))
+    {
+        Evidence::Person
+    } else {
+        Evidence::Weak
+    };
+    out.push(candidate(span, evidence));
 }
 
 /// True when the run is all that stands between quote marks: a title of a
@@ -587,18 +596,37 @@ fn key_into(text: &str, out: &mut String) {
         // The same as below, a byte at a time: ASCII whitespace as
         // `char::is_whitespace` has it (with the vertical tab), ASCII
         // letters and digits as `char::is_alphanumeric`.
-        let keep = |b: &u8| b.is_ascii_alphanumeric() || *b == b'&';
-        for w in t.as_bytes().split(|&b| matches!(b, b'\t'..=b'\r' | b' ' | b',')) {
-            let (Some(first), Some(last)) = (w.iter().position(keep), w.iter().rposition(keep)) else { continue };
+        let bytes = t.as_bytes();
+        let split = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b',');
+        let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'&';
+        let mut i = 0;
+        while i < bytes.len() {
+            let (mut start, mut end) = (i, i);
+            while end < bytes.len() && !split(bytes[end]) {
+                end += 1;
+            }
+            i = end + 1;
+            while start < end && !keep(bytes[start]) {
+                start += 1;
+            }
+            while end > start && !keep(bytes[end - 1]) {
+                end -= 1;
+            }
+            if start == end {
+                continue;
+            }
             if !out.is_empty() {
                 out.push(' ');
             }
             // Starts and ends with a kept byte, never a period: not empty.
-            for &b in &w[first..=last] {
-                if b != b'.' {
-                    out.push(char::from(b.to_ascii_lowercase()));
-                }
+            let begin = out.len();
+            let w = &t[start..end];
+            if w.contains('.') {
+                out.extend(w.chars().filter(|&c| c != '.'));
+            } else {
+                out.push_str(w);
             }
+            out[begin..].make_ascii_lowercase();
         }
     } else {
         for w in t.split(|c: char| c.is_whitespace() || c == ',') {
@@ -614,7 +642,7 @@ fn key_into(text: &str, out: &mut String) {
             }
         }
     }
-    while let Some(space) = out.rfind(' ')
+    while let Some(space) = out.bytes().rposition(|b| b == b' ')
         && SUFFIXES.contains(&&out[space + 1..])
     {
         out.truncate(space);
@@ -626,12 +654,17 @@ fn key_into(text: &str, out: &mut String) {
 
 /// A key's first word.
 fn first_word(k: &str) -> &str {
-    k.split_once(' ').map_or(k, |(first, _)| first)
+    k.bytes().position(|b| b == b' ').map_or(k, |space| &k[..space])
 }
 
 /// A key's last word.
 fn last_word(k: &str) -> &str {
-    k.rsplit_once(' ').map_or(k, |(_, last)| last)
+    k.bytes().rposition(|b| b == b' ').map_or(k, |space| &k[space + 1..])
+}
+
+/// True for a key of more than one word.
+fn several_words(k: &str) -> bool {
+    k.as_bytes().contains(&b' ')
 }
 
 /// True when key `k`'s words begin key `long`, which has more of them.
@@ -657,21 +690,32 @@ fn initials(name: &str) -> String {
 /// there.
 fn initials_into(name: &str, out: &mut String) {
     out.clear();
-    out.extend(name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()));
+    if name.is_ascii() {
+        // ASCII whitespace as `char::is_whitespace` has it.
+        let mut after_space = true;
+        for b in name.bytes() {
+            if after_space && b.is_ascii_uppercase() {
+                out.push(char::from(b));
+            }
+            after_space = matches!(b, b'\t'..=b'\r' | b' ');
+        }
+    } else {
+        out.extend(name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()));
+    }
 }
 
-struct Entity {
+struct Entity<'a> {
     kind: Kind,
     known: Option<String>,
     org_kind: Option<String>,
     mentions: Vec<Mention>,
-    keys: Vec<String>,
+    keys: Vec<&'a str>,
     /// Where its mentions start, to find the latest before a point.
     starts: Starts,
 }
 
-impl Entity {
-    fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity {
+impl<'a> Entity<'a> {
+    fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity<'a> {
         Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: Starts::default() }
     }
 
@@ -729,49 +773,60 @@ impl Hasher for WordHasher {
     }
 }
 
-type Map<V> = HashMap<String, V, BuildWordHasher>;
-
-/// Lookups from names and their words to entities, kept up to date as
-/// entities gain names, so that joining a mention never scans every entity.
-/// Only looked up, never iterated: the hash order never shows.
-#[derive(Default)]
-struct Index<'r> {
-    by_key: Map<Vec<usize>>,
-    by_rule_id: HashMap<&'r str, usize, BuildWordHasher>,
-    /// First word of an organization's multi-word name.
-    by_first: Map<Vec<usize>>,
-    /// Last word of a person's multi-word name.
-    by_last: Map<Vec<usize>>,
-    /// Every word of an organization's name ("the Commission").
-    by_word: Map<Vec<usize>>,
-    /// Initials of an organization's name as written ("SEC").
-    by_initials: Map<Vec<usize>>,
-    /// A buffer for initials.
-    scratch: String,
+/// Entities filed under one name, in the order they were filed; the first
+/// is kept inline, as most names name one.
+struct Ids {
+    first: usize,
+    rest: Vec<usize>,
 }
 
-fn push_unique(map: &mut Map<Vec<usize>>, key: &str, e: usize) {
-    match map.get_mut(key) {
-        Some(list) => {
-            if !list.contains(&e) {
-                list.push(e);
-            }
-        }
-        None => {
-            map.insert(key.to_string(), vec![e]);
+impl Ids {
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.rest.iter().copied())
+    }
+
+    fn push_unique(&mut self, e: usize) {
+        if self.first != e && !self.rest.contains(&e) {
+            self.rest.push(e);
         }
     }
 }
 
-impl Index<'_> {
+type Map<K, V> = HashMap<K, V, BuildWordHasher>;
+
+/// Lookups from names and their words to entities, kept up to date as
+/// entities gain names, so that joining a mention never scans every entity.
+/// Only looked up, never iterated: the hash order never shows. Keys and
+/// words borrow from the keys written once for all candidates (`cluster`).
+#[derive(Default)]
+struct Index<'a> {
+    by_key: Map<&'a str, Ids>,
+    by_rule_id: Map<&'a str, usize>,
+    /// First word of an organization's multi-word name.
+    by_first: Map<&'a str, Ids>,
+    /// Last word of a person's multi-word name.
+    by_last: Map<&'a str, Ids>,
+    /// Every word of an organization's name ("the Commission").
+    by_word: Map<&'a str, Ids>,
+    /// Initials of an organization's name as written ("SEC").
+    by_initials: Map<String, Ids>,
+    /// A buffer for initials.
+    scratch: String,
+}
+
+fn push_unique<'a>(map: &mut Map<&'a str, Ids>, key: &'a str, e: usize) {
+    map.entry(key).and_modify(|ids| ids.push_unique(e)).or_insert(Ids { first: e, rest: Vec::new() });
+}
+
+impl<'a> Index<'a> {
     /// Records that entity `e` is named `k` (written `text`).
-    fn add(&mut self, entities: &mut [Entity], e: usize, k: &str, text: &str) {
-        if entities[e].keys.iter().any(|x| x == k) {
+    fn add(&mut self, entities: &mut [Entity<'a>], e: usize, k: &'a str, text: &str) {
+        if entities[e].keys.contains(&k) {
             return;
         }
-        entities[e].keys.push(k.to_string());
+        entities[e].keys.push(k);
         push_unique(&mut self.by_key, k, e);
-        let several = k.contains(' ');
+        let several = several_words(k);
         match entities[e].kind {
             Kind::Organization => {
                 if several {
@@ -781,8 +836,13 @@ impl Index<'_> {
                     push_unique(&mut self.by_word, w, e);
                 }
                 initials_into(text, &mut self.scratch);
-                if self.scratch.chars().count() >= 2 {
-                    push_unique(&mut self.by_initials, &self.scratch, e);
+                if self.scratch.chars().nth(1).is_some() {
+                    match self.by_initials.get_mut(self.scratch.as_str()) {
+                        Some(ids) => ids.push_unique(e),
+                        None => {
+                            self.by_initials.insert(self.scratch.clone(), Ids { first: e, rest: Vec::new() });
+                        }
+                    }
                 }
             }
             Kind::Person => {
@@ -794,17 +854,20 @@ impl Index<'_> {
     }
 
     /// The entities filed under `key` in `map`.
-    fn get<'a>(map: &'a Map<Vec<usize>>, key: &str) -> impl Iterator<Item = usize> + 'a {
-        map.get(key).into_iter().flatten().copied()
+    fn get<'m, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+        map: &'m Map<K, Ids>,
+        key: &str,
+    ) -> impl Iterator<Item = usize> + 'm {
+        map.get(key).into_iter().flat_map(Ids::iter)
     }
 
     /// Organizations whose name starts with key `k`'s words and goes on.
-    fn org_prefixed<'a>(&'a self, entities: &'a [Entity], k: &'a str) -> impl Iterator<Item = usize> + 'a {
+    fn org_prefixed<'s>(&'s self, entities: &'s [Entity<'a>], k: &'s str) -> impl Iterator<Item = usize> + 's {
         Index::get(&self.by_first, first_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| starts_with_words(ek, k)))
     }
 
     /// People whose name ends with key `k`'s words and is longer.
-    fn person_ending<'a>(&'a self, entities: &'a [Entity], k: &'a str) -> impl Iterator<Item = usize> + 'a {
+    fn person_ending<'s>(&'s self, entities: &'s [Entity<'a>], k: &'s str) -> impl Iterator<Item = usize> + 's {
         Index::get(&self.by_last, last_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| ends_with_words(ek, k)))
     }
 }
@@ -812,18 +875,40 @@ impl Index<'_> {
 /// Groups candidates into parties: strong ones first make or join entities,
 /// then weak ones join an entity or are dropped.
 fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
-    let mut entities: Vec<Entity> = Vec::new();
-    let mut index = Index::default();
-    // Weak candidates with where their key lies in `weak_keys`.
-    let mut weak = Vec::new();
-    let mut weak_keys = String::new();
-    let (mut k, mut plural, mut name_key) = (String::new(), String::new(), String::new());
-    for c in candidates {
-        let text = doc.str(c.span);
+    // Every candidate's key, and the key of a known organization's name
+    // (once a rule), written into one string that the index borrows from:
+    // the index files many words, and a String for each cost more than the
+    // rest of clustering. A candidate without a key is dropped.
+    let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
+    let mut name_keys: Map<usize, Range<usize>> = Map::default();
+    let mut keyed = Vec::with_capacity(candidates.len());
+    let mut k = String::new();
+    let mut write = |text: &str, all_keys: &mut String| {
         key_into(text, &mut k);
-        if k.is_empty() {
+        all_keys.push_str(&k);
+        all_keys.len() - k.len()..all_keys.len()
+    };
+    for c in candidates {
+        let key = write(doc.str(c.span), &mut all_keys);
+        if key.is_empty() {
             continue;
         }
+        let name = match c.evidence {
+            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| {
+                name_keys.entry(r).or_insert_with(|| write(name, &mut all_keys)).clone()
+            }),
+            _ => None,
+        };
+        keyed.push((c, key, name));
+    }
+    let all_keys = all_keys.as_str();
+    let mut entities: Vec<Entity<'_>> = Vec::new();
+    let mut index = Index::default();
+    let mut weak = Vec::new();
+    let mut plural = String::new();
+    for (c, key, name_key) in keyed {
+        let k = &all_keys[key];
+        let text = doc.str(c.span);
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org | Evidence::Government => (Kind::Organization, None),
@@ -832,22 +917,20 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
                 // after "Owen P. Dunleavy": an entity already named.
                 // "Dunmore Food" names "Dunmore Foods".
                 plural.clear();
-                plural.push_str(&k);
+                plural.push_str(k);
                 plural.push('s');
                 let plural_orgs = Index::get(&index.by_key, &plural).filter(|&e| entities[e].kind == Kind::Organization);
                 // "Mr. Dunleavy", "Judge St. Claire": a surname of someone named.
                 let short = k.bytes().filter(|&b| b == b' ').count() <= 1;
-                let people = short.then(|| index.person_ending(&entities, &k)).into_iter().flatten();
-                if let Some(i) = index.org_prefixed(&entities, &k).chain(plural_orgs).chain(people).max() {
+                let people = short.then(|| index.person_ending(&entities, k)).into_iter().flatten();
+                if let Some(i) = index.org_prefixed(&entities, k).chain(plural_orgs).chain(people).max() {
                     entities[i].mention(Mention { span: c.span, rule: None });
                     continue;
                 }
                 (Kind::Person, None)
             }
             Evidence::Weak => {
-                let start = weak_keys.len();
-                weak_keys.push_str(&k);
-                weak.push((c, start..weak_keys.len()));
+                weak.push((c, k));
                 continue;
             }
         };
@@ -855,21 +938,19 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         // (`name`); a pattern rule ("the state of X") finds many.
         let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.as_str());
         let name = known.and_then(|r| rules.rules[r].name.as_deref());
-        if let Some(name) = name {
-            key_into(name, &mut name_key);
-        }
+        let name_key = name_key.map(|range| &all_keys[range]);
         let same_person = || {
-            let (first, last) = (first_word(&k), last_word(&k));
+            let (first, last) = (first_word(k), last_word(k));
             let found = Index::get(&index.by_last, last).find(|&e| {
-                entities[e].keys.iter().any(|w| w.contains(' ') && first_word(w) == first && last_word(w) == last)
+                entities[e].keys.iter().any(|w| several_words(w) && first_word(w) == first && last_word(w) == last)
             });
-            found.filter(|_| k.contains(' '))
+            found.filter(|_| several_words(k))
         };
         let existing = rule_id
             .and_then(|id| index.by_rule_id.get(id).copied())
-            .or_else(|| Index::get(&index.by_key, &k).find(|&e| entities[e].kind == kind))
+            .or_else(|| Index::get(&index.by_key, k).find(|&e| entities[e].kind == kind))
             // Lines naming one entity ("id" of spaCy lines, `name` of ours).
-            .or_else(|| name.and_then(|_| Index::get(&index.by_key, &name_key).find(|&e| entities[e].kind == kind)))
+            .or_else(|| name_key.and_then(|nk| Index::get(&index.by_key, nk).find(|&e| entities[e].kind == kind)))
             .or_else(|| if kind == Kind::Person { same_person() } else { None });
         let e = match existing {
             Some(i) => i,
@@ -882,9 +963,9 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             }
         };
         entities[e].mention(Mention { span: c.span, rule: known });
-        index.add(&mut entities, e, &k, text);
-        if let Some(name) = name {
-            index.add(&mut entities, e, &name_key, name);
+        index.add(&mut entities, e, k, text);
+        if let (Some(name), Some(name_key)) = (name, name_key) {
+            index.add(&mut entities, e, name_key, name);
         }
         if let Some(id) = rule_id {
             index.by_rule_id.entry(id).or_insert(e);
@@ -898,8 +979,7 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         .flat_map(|e| e.mentions.iter().map(|m| m.span))
         .collect();
     organizations.sort_unstable();
-    for (c, range) in weak {
-        let k = &weak_keys[range];
+    for (c, k) in weak {
         if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c, k, &mut plural) {
             entities[i].mention(Mention { span: c.span, rule: None });
         } else if listed_with(doc, &organizations, &c) {
@@ -951,7 +1031,7 @@ const ALIAS_LINKS: [&str; 7] =
 /// Merges entities whose names are joined by "f/k/a", "doing business as"
 /// and the like ("Halden-Marsh Company doing business as Corvane", "Dean
 /// Voss (formerly known as Dean Carrow)") into the first.
-fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
+fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity<'_>]) {
     let mut mentions: Vec<(Span, usize)> =
         entities.iter().enumerate().flat_map(|(e, x)| x.mentions.iter().map(move |m| (m.span, e))).collect();
     mentions.sort();
@@ -975,7 +1055,7 @@ fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
 
 /// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
 /// "Talbot Reyes, Inc. (\"TRII\")".
-fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<String, usize> {
+fn acronym_definitions(doc: &Document<'_>, entities: &[Entity<'_>]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for (e, entity) in entities.iter().enumerate() {
         for m in &entity.mentions {
@@ -1008,7 +1088,7 @@ fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<Stri
 fn join(
     doc: &Document<'_>,
     cues: &Cues,
-    entities: &[Entity],
+    entities: &[Entity<'_>],
     index: &Index<'_>,
     acronyms: &BTreeMap<String, usize>,
     c: &Candidate,
@@ -1030,7 +1110,7 @@ fn join(
     if let Some(e) = pick(&mut Index::get(&index.by_key, k).chain(Index::get(&index.by_key, plural))) {
         return Some(e);
     }
-    let one_word = !k.contains(' ');
+    let one_word = !several_words(k);
     // "the Commission": a head word after "the" names the latest
     // organization whose name has it.
     let i = doc.token_at(c.span.start);
@@ -1106,11 +1186,19 @@ fn without_nickname(name: &str) -> Cow<'_, str> {
     let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
     // No quote mark, no whitespace but single spaces between words: as is.
     let mut after_space = true;
-    let plain = name.chars().all(|c| {
-        let ok = !quote(c) && if c == ' ' { !after_space } else { !c.is_whitespace() };
-        after_space = c == ' ';
-        ok
-    }) && !after_space;
+    let plain = if name.is_ascii() {
+        name.bytes().all(|b| {
+            let ok = b != b'"' && if b == b' ' { !after_space } else { !matches!(b, b'\t'..=b'\r') };
+            after_space = b == b' ';
+            ok
+        })
+    } else {
+        name.chars().all(|c| {
+            let ok = !quote(c) && if c == ' ' { !after_space } else { !c.is_whitespace() };
+            after_space = c == ' ';
+            ok
+        })
+    } && !after_space;
     if plain || name.is_empty() {
         return Cow::Borrowed(name);
     }
@@ -1128,7 +1216,7 @@ fn without_nickname(name: &str) -> Cow<'_, str> {
 
 /// Orders entities by first mention, names each by its fullest mention and
 /// builds the mention index.
-fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
+fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
     // A mention's name: no possessive, no nickname.
     let form = |m: &Mention| {
         let mut t = doc.str(m.span);
@@ -1191,6 +1279,84 @@ mod tests {
         assert_eq!(key("The Walt Disney Company"), "walt disney company");
         assert_eq!(key("Nokia's"), "nokia");
         assert_eq!(initials("Securities and Exchange Commission"), "SEC");
+    }
+
+    /// Strings of tricky characters: ASCII and other whitespace, periods,
+    /// commas, possessives, quote marks, letters that lower-case to more.
+    fn tricky_strings() -> Vec<String> {
+        let alphabet: Vec<char> = "aZ9 .,&'s\u{2019}\t\u{b}\u{1c}\u{a0}\"\u{201c}\u{c9}\u{130}-".chars().collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..20_000)
+            .map(|_| {
+                let len = next() % 12;
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
+            })
+            .chain(["The Acme Co.", "acme's", "Nokia\u{2019}s", "U.S. Steel Corp", "  A\u{b}B  ", "\"K.M.\" Yoon"].map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn parties_key_matches_the_char_by_char_definition() {
+        // `key` as first written: a char at a time, for any text.
+        fn reference(text: &str) -> String {
+            const SUFFIXES: [&str; 22] = [
+                "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh",
+                "se", "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
+            ];
+            let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
+            let mut out = String::new();
+            for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+                let mark = out.len();
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                let begin = out.len();
+                out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
+                if out.len() == begin {
+                    out.truncate(mark);
+                }
+            }
+            while let Some(space) = out.rfind(' ')
+                && SUFFIXES.contains(&&out[space + 1..])
+            {
+                out.truncate(space);
+            }
+            if out.starts_with("the ") {
+                out.drain(..4);
+            }
+            out
+        }
+        for text in tricky_strings() {
+            let k = key(&text);
+            assert_eq!(k, reference(&text), "{text:?}");
+            assert!(k.is_empty() || k.split(' ').all(|w| !w.is_empty()), "{text:?} -> {k:?}");
+        }
+    }
+
+    #[test]
+    fn parties_initials_match_the_char_by_char_definition() {
+        for text in tricky_strings().iter().chain(&["Securities and Exchange Commission".to_string()]) {
+            let reference: String =
+                text.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
+            assert_eq!(initials(text), reference, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn parties_without_nickname_keeps_plain_names_as_they_are() {
+        for text in tricky_strings() {
+            let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
+            let spaced = |c: char| c.is_whitespace() && c != ' ';
+            let plain = !text.contains(quote) && !text.contains(spaced) && !text.contains("  ") && text.trim() == text;
+            assert_eq!(matches!(without_nickname(&text), Cow::Borrowed(_)), plain, "{text:?}");
+        }
     }
 
     fn names(text: &str) -> Vec<(String, Vec<&'static str>)> {
