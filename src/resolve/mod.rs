@@ -47,10 +47,12 @@ impl Selected {
 /// byte of text tells in a word or two.
 pub fn select(rules: &RuleSet, matches: Vec<Match>) -> Selected {
     let order = policy_order(rules, &matches);
-    let mut matches: Vec<Option<Match>> = matches.into_iter().map(Some).collect();
-    let text_end = order.iter().map(|o| matches[o.5].as_ref().map_or(0, |m| m.span.end)).max().unwrap_or(0);
+    let text_end = order.iter().map(|o| matches[o.5].span.end).max().unwrap_or(0);
     let mut taken = Taken(vec![0; text_end / 64 + 1]);
-    let mut by_label: Vec<Vec<Match>> = Vec::new();
+    // (label, index) of the kept matches, by label and then in text order,
+    // and how many each label keeps.
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
     // (start, place in `order`, index) of the matches kept for one label.
     let mut kept: Vec<(usize, usize, usize)> = Vec::new();
     let mut group = 0;
@@ -59,7 +61,7 @@ pub fn select(rules: &RuleSet, matches: Vec<Match>) -> Selected {
         let end = group + order[group..].partition_point(|o| o.0 == label);
         kept.clear();
         for (place, &(.., i)) in order[group..end].iter().enumerate() {
-            let Some(span) = matches[i].as_ref().map(|m| m.span) else { continue };
+            let span = matches[i].span;
             // An empty span (they come last) is kept unless it lies inside a
             // kept one; of two at one place, the later replaces the earlier.
             let free = if span.is_empty() { !taken.get(span.start) } else { !taken.any(span.start, span.end) };
@@ -69,19 +71,26 @@ pub fn select(rules: &RuleSet, matches: Vec<Match>) -> Selected {
             }
         }
         kept.sort_unstable();
-        let mut list: Vec<Match> = Vec::with_capacity(kept.len());
+        let before = chosen.len();
         for (j, &(start, _, i)) in kept.iter().enumerate() {
-            taken.set(start, matches[i].as_ref().map_or(start, |m| m.span.end), false);
-            if kept.get(j + 1).is_some_and(|next| next.0 == start) {
-                continue;
+            taken.set(start, matches[i].span.end, false);
+            if kept.get(j + 1).is_none_or(|next| next.0 != start) {
+                chosen.push((label, i));
             }
-            list.extend(matches[i].take());
         }
-        if by_label.len() <= label {
-            by_label.resize_with(label + 1, Vec::new);
+        if counts.len() <= label {
+            counts.resize(label + 1, 0);
         }
-        by_label[label] = list;
+        counts[label] = chosen.len() - before;
         group = end;
+    }
+    // The keys go before the lists are built: only one of the two is held
+    // at once with the matches.
+    drop(order);
+    let mut matches: Vec<Option<Match>> = matches.into_iter().map(Some).collect();
+    let mut by_label: Vec<Vec<Match>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (label, i) in chosen {
+        by_label[label].extend(matches[i].take());
     }
     Selected { by_label }
 }
@@ -93,14 +102,11 @@ type OrderKey = (usize, Reverse<usize>, Reverse<i32>, usize, usize, usize);
 /// The keys of the matches of known rules, sorted: by label and then in the
 /// order the policy takes them.
 fn policy_order(rules: &RuleSet, matches: &[Match]) -> Vec<OrderKey> {
-    let mut keys: Vec<OrderKey> = matches
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
-            let rule = rules.rules.get(m.rule)?;
-            Some((rule.label as usize, Reverse(m.span.len()), Reverse(rule.priority), m.rule, m.span.start, i))
-        })
-        .collect();
+    let mut keys: Vec<OrderKey> = Vec::with_capacity(matches.len());
+    keys.extend(matches.iter().enumerate().filter_map(|(i, m)| {
+        let rule = rules.rules.get(m.rule)?;
+        Some((rule.label as usize, Reverse(m.span.len()), Reverse(rule.priority), m.rule, m.span.start, i))
+    }));
     keys.sort_unstable();
     keys
 }
