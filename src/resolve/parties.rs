@@ -187,8 +187,6 @@ fn exactly(list: &[Span], span: Span) -> bool {
     list.binary_search_by(|s| s.start.cmp(&span.start).then(s.end.cmp(&span.end))).is_ok()
 }
 
-const CONNECTORS: [&str; 14] = ["of", "and", "&", "for", "the", "de", "du", "van", "von", "der", "la", "le", "da", "di"];
-
 /// Finds the parties. `blocked` spans (courts, dates, products), sorted, are
 /// never parties.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Parties {
@@ -373,7 +371,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec
             true
         } else if all.len() == start {
             false
-        } else if CONNECTORS.contains(&word) {
+        } else if matches!(word, "of" | "and" | "&" | "for" | "the" | "de" | "du" | "van" | "von" | "der" | "la" | "le" | "da" | "di") {
             true
         } else if word == "-" {
             // "Coca-Cola": a hyphen inside a word joins.
@@ -1237,6 +1235,10 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
             // article names it in lower case alone.
             let mut longest: Option<Cow<'_, str>> = None;
             for m in &e.mentions {
+                // A form is never longer than its mention.
+                if longest.as_ref().is_some_and(|l| m.span.len() < l.len()) {
+                    continue;
+                }
                 let f = form(m);
                 let proper = f.chars().next().is_some_and(char::is_uppercase);
                 let longer = |l: &Cow<'_, str>| (f.len(), std::cmp::Reverse(f.as_ref())) > (l.len(), std::cmp::Reverse(l.as_ref()));
