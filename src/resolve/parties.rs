@@ -901,7 +901,13 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     }
     let all_keys = all_keys.as_str();
     let mut entities: Vec<Entity<'_>> = Vec::new();
-    let mut index = Index::default();
+    // Room for a name or two a candidate: growing the maps rehashes them.
+    let room = keyed.len();
+    let mut index = Index {
+        by_key: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
+        by_word: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
+        ..Index::default()
+    };
     let mut weak = Vec::new();
     let mut plural = String::new();
     for (c, key, name_key) in keyed {
