@@ -10,7 +10,9 @@
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use crate::document::{Document, Shape, Token};
 use crate::rules::{Label, RuleSet};
@@ -105,8 +107,9 @@ struct Cues {
     titles: Vec<Span>,
     heads: Vec<Span>,
     suffixes: Vec<Span>,
-    /// Words that split a run of capitalized words.
-    splitters: SpanSet,
+    /// Words that split a run of capitalized words: disjoint, sorted (a
+    /// `SpanSet`'s spans, kept as a slice so `chunks` can walk it).
+    splitters: Vec<Span>,
     /// Words that make a run a court or a statute, not a party.
     killers: SpanSet,
     given: Vec<Span>,
@@ -122,11 +125,67 @@ fn covered(list: &[Span], span: Span) -> bool {
     list.get(i).is_some_and(|s| s.overlaps(span))
 }
 
+/// The union of `spans` as sorted disjoint spans, as `SpanSet::new` makes it.
+fn merged(spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
+    let mut all: Vec<Span> = spans.into_iter().filter(|s| !s.is_empty()).collect();
+    all.sort_unstable();
+    let mut merged: Vec<Span> = Vec::with_capacity(all.len());
+    for s in all {
+        match merged.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// True when one span of `merged` (sorted, disjoint) holds all of `span`:
+/// `SpanSet::covers`.
+fn covers(merged: &[Span], span: Span) -> bool {
+    let i = merged.partition_point(|s| s.end < span.end);
+    merged.get(i).is_some_and(|s| s.contains(span))
+}
+
+/// `covered` for spans asked in text order (`chunks` asks once per token):
+/// one walk along the list instead of a binary search per token. The walk
+/// finds the same index as `covered`'s search when the list's ends are sorted
+/// too; a list of overlapping spans whose ends are not keeps the search, whose
+/// answer there depends on its path.
+struct Walk<'a> {
+    list: &'a [Span],
+    i: usize,
+    walks: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(list: &'a [Span]) -> Walk<'a> {
+        Walk { list, i: 0, walks: list.windows(2).all(|w| w[0].end <= w[1].end) }
+    }
+
+    /// `covered(list, span)`; `span.start` never goes back between calls.
+    fn covered(&mut self, span: Span) -> bool {
+        if !self.walks {
+            return covered(self.list, span);
+        }
+        while self.list.get(self.i).is_some_and(|s| s.end <= span.start) {
+            self.i += 1;
+        }
+        self.list.get(self.i).is_some_and(|s| s.overlaps(span))
+    }
+
+    /// `covers(list, span)` for a sorted disjoint list; `span.end` never goes
+    /// back between calls.
+    fn covers(&mut self, span: Span) -> bool {
+        while self.list.get(self.i).is_some_and(|s| s.end < span.end) {
+            self.i += 1;
+        }
+        self.list.get(self.i).is_some_and(|s| s.contains(span))
+    }
+}
+
 fn exactly(list: &[Span], span: Span) -> bool {
     list.binary_search_by(|s| s.start.cmp(&span.start).then(s.end.cmp(&span.end))).is_ok()
 }
-
-const CONNECTORS: [&str; 14] = ["of", "and", "&", "for", "the", "de", "du", "van", "von", "der", "la", "le", "da", "di"];
 
 /// Finds the parties. `blocked` spans (courts, dates, products), sorted, are
 /// never parties.
@@ -136,7 +195,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         known: Vec::new(),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
-        splitters: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
+        splitters: merged(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
         killers: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_some()).map(|m| m.span)),
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
@@ -179,8 +238,9 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     }
     cues.known.sort();
     cues.titles = spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&cues.known, *s)).collect();
-    for chunk in chunks(doc, &cues, blocked) {
-        candidates.extend(classify(doc, &cues, chunk));
+    let (tokens, runs) = chunks(doc, &cues, blocked);
+    for (run, after_title) in runs {
+        classify(doc, &cues, &tokens[run], after_title, &mut candidates);
     }
     candidates.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
     cluster(doc, rules, &cues, candidates)
@@ -237,7 +297,7 @@ fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], spa
         let stop = !t.shape.is_capitalized()
             || t.span.end + 1 != start
             || sentence_first
-            || cues.splitters.covers(t.span)
+            || covers(&cues.splitters, t.span)
             || covered(&cues.titles, t.span)
             || covered(&cues.known, t.span)
             || covered(&cues.places, t.span)
@@ -260,55 +320,66 @@ fn suffix_is_word(doc: &Document<'_>, i: usize) -> bool {
 }
 
 /// Runs of capitalized tokens (with inner connectors) not covered by known
-/// organizations, titles, blocked spans or non-name words.
-fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>, bool)> {
+/// organizations, titles, blocked spans or non-name words: the token indices
+/// of all runs one after another, and each run's range of them with whether
+/// a title came before it.
+fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec<(Range<usize>, bool)>) {
     let mut out = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
+    // The current run is `all[start..]`.
+    let (mut all, mut start): (Vec<usize>, usize) = (Vec::new(), 0);
     let mut after_title = false;
     let mut title_before = false;
     let tokens = &doc.tokens;
-    let flush = |current: &mut Vec<usize>, title: bool, out: &mut Vec<(Vec<usize>, bool)>| {
-        while current.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-            current.pop();
+    let (mut titles, mut known, mut blocked, mut splitters) =
+        (Walk::new(&cues.titles), Walk::new(&cues.known), Walk::new(blocked), Walk::new(&cues.splitters));
+    let flush = |all: &mut Vec<usize>, start: &mut usize, title: bool, out: &mut Vec<(Range<usize>, bool)>| {
+        while all.len() > *start && all.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
+            all.pop();
         }
-        if !current.is_empty() {
-            out.push((std::mem::take(current), title));
+        if all.len() > *start {
+            out.push((*start..all.len(), title));
+            *start = all.len();
         }
-        current.clear();
     };
     for (i, t) in tokens.iter().enumerate() {
+        let is_title = titles.covered(t.span);
+        if all.len() == start && !is_title && !t.shape.is_capitalized() {
+            // Most words: nothing to flush, and a lower-case word starts no
+            // run, so all the rest comes down to this.
+            if after_title {
+                after_title = doc.str(t.span) == ","
+                    && !(known.covered(t.span) || blocked.covered(t.span) || splitters.covers(t.span));
+            }
+            continue;
+        }
         let word = doc.str(t.span);
-        let is_title = covered(&cues.titles, t.span);
-        let stop = covered(&cues.known, t.span)
-            || covered(blocked, t.span)
-            || is_title
-            || cues.splitters.covers(t.span);
-        let sentence_break = current.last().is_some_and(|&p| tokens[p].sentence != t.sentence);
+        let stop = known.covered(t.span) || blocked.covered(t.span) || is_title || splitters.covers(t.span);
+        let sentence_break = all[start..].last().is_some_and(|&p| tokens[p].sentence != t.sentence);
         if sentence_break {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
         }
         if stop {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
             after_title = is_title;
             continue;
         }
         // "its former CEO, Minh Tran-Vo": an apposition after a title.
-        if word == "," && after_title && current.is_empty() {
+        if word == "," && after_title && all.len() == start {
             continue;
         }
         let joins = if t.shape.is_capitalized() {
             true
-        } else if current.is_empty() {
+        } else if all.len() == start {
             false
-        } else if CONNECTORS.contains(&word) {
+        } else if matches!(word, "of" | "and" | "&" | "for" | "the" | "de" | "du" | "van" | "von" | "der" | "la" | "le" | "da" | "di") {
             true
         } else if word == "-" {
             // "Coca-Cola": a hyphen inside a word joins.
-            current.last().is_some_and(|&p| tokens[p].span.end == t.span.start)
+            all[start..].last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
         } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
             // A nickname inside a name: Kang Min "K.M." Yoon.
-            nickname(doc, i, &current)
+            nickname(doc, i, &all[start..])
         } else if word == "," {
             // "Veltrix Taiwan, Inc." and "John Smith, Jr."
             tokens.get(i + 1).is_some_and(|n| {
@@ -318,17 +389,17 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> Vec<(Vec<usize>,
             false
         };
         if joins {
-            if current.is_empty() {
+            if all.len() == start {
                 title_before = after_title;
             }
-            current.push(i);
+            all.push(i);
         } else {
-            flush(&mut current, title_before, &mut out);
+            flush(&mut all, &mut start, title_before, &mut out);
         }
         after_title = false;
     }
-    flush(&mut current, title_before, &mut out);
-    out
+    flush(&mut all, &mut start, title_before, &mut out);
+    (all, out)
 }
 
 /// True when the quote mark at token `i` opens or closes a nickname between
@@ -352,13 +423,14 @@ fn chunk_span(tokens: &[Token], idx: &[usize]) -> Span {
     Span::new(tokens[idx[0]].span.start, tokens[idx[idx.len() - 1]].span.end)
 }
 
-/// Splits a chunk where "and" joins two names, and classifies each part.
-fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bool)) -> Vec<Candidate> {
+/// Splits a chunk (token indices) where "and" joins two names, and
+/// classifies each part into `out`.
+fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, out: &mut Vec<Candidate>) {
     let tokens = &doc.tokens;
-    let span = chunk_span(tokens, &idx);
+    let span = chunk_span(tokens, idx);
     // A court or a statute: no party at all.
     if cues.killers.overlaps(span) {
-        return Vec::new();
+        return;
     }
     let last = idx[idx.len() - 1];
     let capitalized = idx.iter().filter(|&&i| tokens[i].shape.is_capitalized()).count();
@@ -378,21 +450,23 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     });
     if ((!ends_org && !head_before_of) || separates)
         && let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
-            let (left, right) = (idx[..cut].to_vec(), idx[cut + 1..].to_vec());
-            let mut out = Vec::new();
-            for part in [left, right] {
-                let mut part = part;
-                while part.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                    part.remove(0);
+            let before = out.len();
+            for mut part in [&idx[..cut], &idx[cut + 1..]] {
+                while let [first, rest @ ..] = part
+                    && !tokens[*first].shape.is_capitalized()
+                {
+                    part = rest;
                 }
-                while part.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                    part.pop();
+                while let [rest @ .., last] = part
+                    && !tokens[*last].shape.is_capitalized()
+                {
+                    part = rest;
                 }
                 if !part.is_empty() {
-                    out.extend(classify(doc, cues, (part, after_title && out.is_empty())));
+                    classify(doc, cues, part, after_title && out.len() == before, out);
                 }
             }
-            return out;
+            return;
         }
     let sentence_start = doc.sentences.get(tokens[idx[0]].sentence).is_some_and(|s| {
         let first = doc.token_at(s.start);
@@ -400,10 +474,10 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
     });
     let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
     if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
-        return Vec::new();
+        return;
     }
     if exactly(&cues.places, span) || quoted_title(doc, span) {
-        return Vec::new();
+        return;
     }
     // "R. Carter Vance of the Denver Regional Office": a person, then an
     // organization.
@@ -412,31 +486,32 @@ fn classify(doc: &Document<'_>, cues: &Cues, (idx, after_title): (Vec<usize>, bo
         let right = chunk_span(tokens, &idx[cut + 1..]);
         let from_place = exactly(&cues.places, right);
         if person_name(doc, cues, &idx[..cut]) || (from_place && name_shaped(doc, &idx[..cut])) {
+            out.push(candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person));
             if from_place {
-                return vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
+                return;
             }
-            let mut out = vec![candidate(chunk_span(tokens, &idx[..cut]), Evidence::Person)];
-            let mut right: Vec<usize> = idx[cut + 1..].to_vec();
-            while right.first().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
-                right.remove(0);
+            let mut right = &idx[cut + 1..];
+            while let [first, rest @ ..] = right
+                && !tokens[*first].shape.is_capitalized()
+            {
+                right = rest;
             }
             if !right.is_empty() {
-                out.extend(classify(doc, cues, (right, false)));
+                classify(doc, cues, right, false, out);
             }
-            return out;
+            return;
         }
     }
-    if ends_org || head_before_of {
-        return vec![candidate(span, Evidence::Org)];
-    }
-    if person_name(doc, cues, &idx) || (after_title && name_shaped(doc, &idx)) {
-        return vec![candidate(span, Evidence::Person)];
-    }
-    let single_title = idx.len() == 1 && tokens[idx[0]].shape == Shape::Title;
-    if after_title && single_title {
-        return vec![candidate(span, Evidence::Person)];
-    }
-    vec![candidate(span, Evidence::Weak)]
+    let evidence = if ends_org || head_before_of {
+        Evidence::Org
+    } else if person_name(doc, cues, idx)
+        || (after_title && (name_shaped(doc, idx) || (idx.len() == 1 && tokens[idx[0]].shape == Shape::Title)))
+    {
+        Evidence::Person
+    } else {
+        Evidence::Weak
+    };
+    out.push(candidate(span, evidence));
 }
 
 /// True when the run is all that stands between quote marks: a title of a
@@ -490,28 +565,82 @@ fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
 
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
 /// no leading "the", no punctuation.
+#[cfg(test)]
 fn key(text: &str) -> String {
+    let mut out = String::new();
+    key_into(text, &mut out);
+    out
+}
+
+/// Writes `text`'s key (see `key`) into `out`, replacing what was there:
+/// this runs for every candidate, so callers reuse one buffer. Its words are
+/// never empty and are joined by single spaces, so a key's words can be
+/// compared as one string (see `starts_with_words`).
+fn key_into(text: &str, out: &mut String) {
     const SUFFIXES: [&str; 22] = [
         "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh", "se",
         "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
     ];
-    let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
-    // Words lower-cased without periods, one space between them, written
-    // once into one string (this runs for every mention).
-    let mut out = String::with_capacity(t.len());
-    for w in t.split(|c: char| c.is_whitespace() || c == ',') {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
-        let mark = out.len();
-        if !out.is_empty() {
-            out.push(' ');
+    out.clear();
+    let mut t = text;
+    while let Some(rest) = t.strip_suffix("'s") {
+        t = rest;
+    }
+    while let Some(rest) = t.strip_suffix("\u{2019}s") {
+        t = rest;
+    }
+    // Words lower-cased without periods, one space between them.
+    if t.is_ascii() {
+        // The same as below, a byte at a time: ASCII whitespace as
+        // `char::is_whitespace` has it (with the vertical tab), ASCII
+        // letters and digits as `char::is_alphanumeric`.
+        let bytes = t.as_bytes();
+        let split = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | b',');
+        let keep = |b: u8| b.is_ascii_alphanumeric() || b == b'&';
+        let mut i = 0;
+        while i < bytes.len() {
+            let (mut start, mut end) = (i, i);
+            while end < bytes.len() && !split(bytes[end]) {
+                end += 1;
+            }
+            i = end + 1;
+            while start < end && !keep(bytes[start]) {
+                start += 1;
+            }
+            while end > start && !keep(bytes[end - 1]) {
+                end -= 1;
+            }
+            if start == end {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            // Starts and ends with a kept byte, never a period: not empty.
+            let begin = out.len();
+            let w = &t[start..end];
+            if w.contains('.') {
+                out.extend(w.chars().filter(|&c| c != '.'));
+            } else {
+                out.push_str(w);
+            }
+            out[begin..].make_ascii_lowercase();
         }
-        let begin = out.len();
-        out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
-        if out.len() == begin {
-            out.truncate(mark);
+    } else {
+        for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            let mark = out.len();
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let begin = out.len();
+            out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
+            if out.len() == begin {
+                out.truncate(mark);
+            }
         }
     }
-    while let Some(space) = out.rfind(' ')
+    while let Some(space) = out.bytes().rposition(|b| b == b' ')
         && SUFFIXES.contains(&&out[space + 1..])
     {
         out.truncate(space);
@@ -519,28 +648,73 @@ fn key(text: &str) -> String {
     if out.starts_with("the ") {
         out.drain(..4);
     }
-    out
+}
+
+/// A key's first word.
+fn first_word(k: &str) -> &str {
+    k.bytes().position(|b| b == b' ').map_or(k, |space| &k[..space])
+}
+
+/// A key's last word.
+fn last_word(k: &str) -> &str {
+    k.bytes().rposition(|b| b == b' ').map_or(k, |space| &k[space + 1..])
+}
+
+/// True for a key of more than one word.
+fn several_words(k: &str) -> bool {
+    k.as_bytes().contains(&b' ')
+}
+
+/// True when key `k`'s words begin key `long`, which has more of them.
+fn starts_with_words(long: &str, k: &str) -> bool {
+    long.len() > k.len() && long.starts_with(k) && long.as_bytes()[k.len()] == b' '
+}
+
+/// True when key `k`'s words end key `long`, which has more of them.
+fn ends_with_words(long: &str, k: &str) -> bool {
+    long.len() > k.len() && long.ends_with(k) && long.as_bytes()[long.len() - k.len() - 1] == b' '
 }
 
 /// Initials of a name's capitalized words: "Securities and Exchange
 /// Commission" -> "SEC".
+#[cfg(test)]
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+    let mut out = String::new();
+    initials_into(name, &mut out);
+    out
 }
 
-struct Entity {
+/// Writes `name`'s initials (see `initials`) into `out`, replacing what was
+/// there.
+fn initials_into(name: &str, out: &mut String) {
+    out.clear();
+    if name.is_ascii() {
+        // ASCII whitespace as `char::is_whitespace` has it.
+        let mut after_space = true;
+        for b in name.bytes() {
+            if after_space && b.is_ascii_uppercase() {
+                out.push(char::from(b));
+            }
+            after_space = matches!(b, b'\t'..=b'\r' | b' ');
+        }
+    } else {
+        out.extend(name.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()));
+    }
+}
+
+struct Entity<'a> {
     kind: Kind,
     known: Option<String>,
     org_kind: Option<String>,
     mentions: Vec<Mention>,
-    keys: Vec<String>,
+    keys: Vec<&'a str>,
     /// Where its mentions start, to find the latest before a point.
-    starts: BTreeSet<usize>,
+    starts: Starts,
 }
 
-impl Entity {
-    fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity {
-        Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: BTreeSet::new() }
+impl<'a> Entity<'a> {
+    fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity<'a> {
+        Entity { kind, known, org_kind, mentions: Vec::new(), keys: Vec::new(), starts: Starts::default() }
     }
 
     fn mention(&mut self, m: Mention) {
@@ -549,144 +723,238 @@ impl Entity {
     }
 }
 
-/// Lookups from names and their words to entities, kept up to date as
-/// entities gain names, so that joining a mention never scans every entity.
+/// Sorted mention starts. Candidates come in text order, strong ones first
+/// and then weak ones, so each entity's starts are two sorted runs: each is
+/// appended to, and a start out of order (never expected) is inserted in
+/// place.
 #[derive(Default)]
-struct Index {
-    by_key: HashMap<String, Vec<usize>>,
-    by_rule_id: HashMap<String, usize>,
-    /// First word of an organization's multi-word name.
-    by_first: HashMap<String, Vec<usize>>,
-    /// Last word of a person's multi-word name.
-    by_last: HashMap<String, Vec<usize>>,
-    /// Every word of an organization's name ("the Commission").
-    by_word: HashMap<String, Vec<usize>>,
-    /// Initials of an organization's name as written ("SEC").
-    by_initials: HashMap<String, Vec<usize>>,
+struct Starts {
+    runs: [Vec<usize>; 2],
 }
 
-fn push_unique(map: &mut HashMap<String, Vec<usize>>, key: &str, e: usize) {
-    let list = map.entry(key.to_string()).or_default();
-    if !list.contains(&e) {
-        list.push(e);
+impl Starts {
+    fn insert(&mut self, start: usize) {
+        let run = if self.runs[0].last().is_none_or(|&l| l <= start) { &mut self.runs[0] } else { &mut self.runs[1] };
+        if run.last().is_none_or(|&l| l <= start) {
+            run.push(start);
+        } else {
+            let i = run.partition_point(|&s| s <= start);
+            run.insert(i, start);
+        }
+    }
+
+    /// The latest start before `point`.
+    fn before(&self, point: usize) -> Option<usize> {
+        let last = |run: &Vec<usize>| run[..run.partition_point(|&s| s < point)].last().copied();
+        last(&self.runs[0]).max(last(&self.runs[1]))
     }
 }
 
-impl Index {
+/// FNV-1a, as `rules::phrases` hashes words: keys and words are short, and
+/// SipHash costs more than the rest of a lookup.
+#[derive(Default)]
+struct WordHasher(u64);
+
+type BuildWordHasher = BuildHasherDefault<WordHasher>;
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Entities filed under one name, in the order they were filed; the first
+/// is kept inline, as most names name one.
+struct Ids {
+    first: usize,
+    rest: Vec<usize>,
+}
+
+impl Ids {
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.rest.iter().copied())
+    }
+
+    fn push_unique(&mut self, e: usize) {
+        if self.first != e && !self.rest.contains(&e) {
+            self.rest.push(e);
+        }
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildWordHasher>;
+
+/// Lookups from names and their words to entities, kept up to date as
+/// entities gain names, so that joining a mention never scans every entity.
+/// Only looked up, never iterated: the hash order never shows. Keys and
+/// words borrow from the keys written once for all candidates (`cluster`).
+#[derive(Default)]
+struct Index<'a> {
+    by_key: Map<&'a str, Ids>,
+    by_rule_id: Map<&'a str, usize>,
+    /// First word of an organization's multi-word name.
+    by_first: Map<&'a str, Ids>,
+    /// Last word of a person's multi-word name.
+    by_last: Map<&'a str, Ids>,
+    /// Every word of an organization's name ("the Commission").
+    by_word: Map<&'a str, Ids>,
+    /// Initials of an organization's name as written ("SEC").
+    by_initials: Map<String, Ids>,
+    /// A buffer for initials.
+    scratch: String,
+}
+
+fn push_unique<'a>(map: &mut Map<&'a str, Ids>, key: &'a str, e: usize) {
+    map.entry(key).and_modify(|ids| ids.push_unique(e)).or_insert(Ids { first: e, rest: Vec::new() });
+}
+
+impl<'a> Index<'a> {
     /// Records that entity `e` is named `k` (written `text`).
-    fn add(&mut self, entities: &mut [Entity], e: usize, k: &str, text: &str) {
-        if entities[e].keys.iter().any(|x| x == k) {
+    fn add(&mut self, entities: &mut [Entity<'a>], e: usize, k: &'a str, text: &str) {
+        if entities[e].keys.contains(&k) {
             return;
         }
-        entities[e].keys.push(k.to_string());
+        entities[e].keys.push(k);
         push_unique(&mut self.by_key, k, e);
-        let words: Vec<&str> = k.split(' ').collect();
+        let several = several_words(k);
         match entities[e].kind {
             Kind::Organization => {
-                if words.len() > 1 {
-                    push_unique(&mut self.by_first, words[0], e);
+                if several {
+                    push_unique(&mut self.by_first, first_word(k), e);
                 }
-                for w in &words {
+                for w in k.split(' ') {
                     push_unique(&mut self.by_word, w, e);
                 }
-                let acronym = initials(text);
-                if acronym.chars().count() >= 2 {
-                    push_unique(&mut self.by_initials, &acronym, e);
+                initials_into(text, &mut self.scratch);
+                if self.scratch.chars().nth(1).is_some() {
+                    match self.by_initials.get_mut(self.scratch.as_str()) {
+                        Some(ids) => ids.push_unique(e),
+                        None => {
+                            self.by_initials.insert(self.scratch.clone(), Ids { first: e, rest: Vec::new() });
+                        }
+                    }
                 }
             }
             Kind::Person => {
-                if let (true, Some(last)) = (words.len() > 1, words.last()) {
-                    push_unique(&mut self.by_last, last, e);
+                if several {
+                    push_unique(&mut self.by_last, last_word(k), e);
                 }
             }
         }
     }
 
-    fn keys_of<'a>(entities: &'a [Entity], e: usize) -> impl Iterator<Item = Vec<&'a str>> + 'a {
-        entities[e].keys.iter().map(|k| k.split(' ').collect())
+    /// The entities filed under `key` in `map`.
+    fn get<'m, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
+        map: &'m Map<K, Ids>,
+        key: &str,
+    ) -> impl Iterator<Item = usize> + 'm {
+        map.get(key).into_iter().flat_map(Ids::iter)
     }
 
-    /// Organizations whose name starts with `words` and goes on.
-    fn org_prefixed(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
-        let Some(first) = words.first() else { return Vec::new() };
-        self.by_first
-            .get(*first)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.starts_with(words)))
-            .collect()
+    /// Organizations whose name starts with key `k`'s words and goes on.
+    fn org_prefixed<'s>(&'s self, entities: &'s [Entity<'a>], k: &'s str) -> impl Iterator<Item = usize> + 's {
+        Index::get(&self.by_first, first_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| starts_with_words(ek, k)))
     }
 
-    /// People whose name ends with `words` and is longer.
-    fn person_ending(&self, entities: &[Entity], words: &[&str]) -> Vec<usize> {
-        let Some(last) = words.last() else { return Vec::new() };
-        self.by_last
-            .get(*last)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&e| Index::keys_of(entities, e).any(|ew| ew.len() > words.len() && ew.ends_with(words)))
-            .collect()
+    /// People whose name ends with key `k`'s words and is longer.
+    fn person_ending<'s>(&'s self, entities: &'s [Entity<'a>], k: &'s str) -> impl Iterator<Item = usize> + 's {
+        Index::get(&self.by_last, last_word(k)).filter(move |&e| entities[e].keys.iter().any(|ek| ends_with_words(ek, k)))
     }
 }
 
 /// Groups candidates into parties: strong ones first make or join entities,
 /// then weak ones join an entity or are dropped.
 fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
-    let mut entities: Vec<Entity> = Vec::new();
-    let mut index = Index::default();
-    let mut weak = Vec::new();
+    // Every candidate's key, and the key of a known organization's name
+    // (once a rule), written into one string that the index borrows from:
+    // the index files many words, and a String for each cost more than the
+    // rest of clustering. A candidate without a key is dropped.
+    let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
+    let mut name_keys: Map<usize, Range<usize>> = Map::default();
+    let mut keyed = Vec::with_capacity(candidates.len());
+    let mut k = String::new();
+    let mut write = |text: &str, all_keys: &mut String| {
+        key_into(text, &mut k);
+        all_keys.push_str(&k);
+        all_keys.len() - k.len()..all_keys.len()
+    };
     for c in candidates {
-        let text = doc.str(c.span);
-        let k = key(text);
-        if k.is_empty() {
+        let key = write(doc.str(c.span), &mut all_keys);
+        if key.is_empty() {
             continue;
         }
-        let words: Vec<&str> = k.split(' ').collect();
+        let name = match c.evidence {
+            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| {
+                name_keys.entry(r).or_insert_with(|| write(name, &mut all_keys)).clone()
+            }),
+            _ => None,
+        };
+        keyed.push((c, key, name));
+    }
+    let all_keys = all_keys.as_str();
+    let mut entities: Vec<Entity<'_>> = Vec::new();
+    // Room for a name or two a candidate: growing the maps rehashes them.
+    let room = keyed.len();
+    let mut index = Index {
+        by_key: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
+        by_word: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
+        ..Index::default()
+    };
+    let mut weak = Vec::new();
+    let mut plural = String::new();
+    for (c, key, name_key) in keyed {
+        let k = &all_keys[key];
+        let text = doc.str(c.span);
         let (kind, known) = match c.evidence {
             Evidence::Known(rule) => (Kind::Organization, Some(rule)),
             Evidence::Org | Evidence::Government => (Kind::Organization, None),
             Evidence::Person => {
                 // "Milo Brandt" after "Milo Brandt Company", "Mr. Dunleavy"
                 // after "Owen P. Dunleavy": an entity already named.
-                let mut named = index.org_prefixed(&entities, &words);
                 // "Dunmore Food" names "Dunmore Foods".
-                named.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten().filter(|&&e| entities[e].kind == Kind::Organization));
+                plural.clear();
+                plural.push_str(k);
+                plural.push('s');
+                let plural_orgs = Index::get(&index.by_key, &plural).filter(|&e| entities[e].kind == Kind::Organization);
                 // "Mr. Dunleavy", "Judge St. Claire": a surname of someone named.
-                if words.len() <= 2 {
-                    named.extend(index.person_ending(&entities, &words));
-                }
-                if let Some(&i) = named.iter().max() {
+                let short = k.bytes().filter(|&b| b == b' ').count() <= 1;
+                let people = short.then(|| index.person_ending(&entities, k)).into_iter().flatten();
+                if let Some(i) = index.org_prefixed(&entities, k).chain(plural_orgs).chain(people).max() {
                     entities[i].mention(Mention { span: c.span, rule: None });
                     continue;
                 }
                 (Kind::Person, None)
             }
             Evidence::Weak => {
-                weak.push(c);
+                weak.push((c, k));
                 continue;
             }
         };
         // Lines of one id name one organization only when the id names it
         // (`name`); a pattern rule ("the state of X") finds many.
-        let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.clone());
+        let rule_id = known.filter(|r| rules.rules[*r].name.is_some()).map(|r| rules.rules[r].id.as_str());
+        let name = known.and_then(|r| rules.rules[r].name.as_deref());
+        let name_key = name_key.map(|range| &all_keys[range]);
         let same_person = || {
-            let (first, last) = (words.first()?, words.last()?);
-            let found = index.by_last.get(*last)?.iter().copied().find(|&e| {
-                Index::keys_of(&entities, e).any(|w| w.len() >= 2 && w.first() == Some(first) && w.last() == Some(last))
+            let (first, last) = (first_word(k), last_word(k));
+            let found = Index::get(&index.by_last, last).find(|&e| {
+                entities[e].keys.iter().any(|w| several_words(w) && first_word(w) == first && last_word(w) == last)
             });
-            found.filter(|_| words.len() >= 2)
+            found.filter(|_| several_words(k))
         };
         let existing = rule_id
-            .as_ref()
             .and_then(|id| index.by_rule_id.get(id).copied())
-            .or_else(|| index.by_key.get(&k).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind)))
+            .or_else(|| Index::get(&index.by_key, k).find(|&e| entities[e].kind == kind))
             // Lines naming one entity ("id" of spaCy lines, `name` of ours).
-            .or_else(|| {
-                let name = known.and_then(|r| rules.rules[r].name.as_deref()).map(key)?;
-                index.by_key.get(&name).and_then(|v| v.iter().copied().find(|&e| entities[e].kind == kind))
-            })
+            .or_else(|| name_key.and_then(|nk| Index::get(&index.by_key, nk).find(|&e| entities[e].kind == kind)))
             .or_else(|| if kind == Kind::Person { same_person() } else { None });
         let e = match existing {
             Some(i) => i,
@@ -694,16 +962,14 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
                 let org_kind = known
                     .and_then(|r| rules.rules[r].attr("kind").map(String::from))
                     .or_else(|| (c.evidence == Evidence::Government).then(|| "government".to_string()));
-                let name = known.and_then(|r| rules.rules[r].name.clone());
-                entities.push(Entity::new(kind, name, org_kind));
+                entities.push(Entity::new(kind, name.map(String::from), org_kind));
                 entities.len() - 1
             }
         };
         entities[e].mention(Mention { span: c.span, rule: known });
-        index.add(&mut entities, e, &k, text);
-        if let Some(name) = known.and_then(|r| rules.rules[r].name.as_deref()) {
-            let name_key = key(name);
-            index.add(&mut entities, e, &name_key, name);
+        index.add(&mut entities, e, k, text);
+        if let (Some(name), Some(name_key)) = (name, name_key) {
+            index.add(&mut entities, e, name_key, name);
         }
         if let Some(id) = rule_id {
             index.by_rule_id.entry(id).or_insert(e);
@@ -716,9 +982,9 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         .filter(|e| e.kind == Kind::Organization)
         .flat_map(|e| e.mentions.iter().map(|m| m.span))
         .collect();
-    organizations.sort();
-    for c in weak {
-        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c) {
+    organizations.sort_unstable();
+    for (c, k) in weak {
+        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c, k, &mut plural) {
             entities[i].mention(Mention { span: c.span, rule: None });
         } else if listed_with(doc, &organizations, &c) {
             // "Acme Paints Ltd., Corvane Chemical and Ostrava": a name listed
@@ -727,15 +993,14 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             entity.mention(Mention { span: c.span, rule: None });
             entities.push(entity);
             let e = entities.len() - 1;
-            let text = doc.str(c.span);
-            index.add(&mut entities, e, &key(text), text);
+            index.add(&mut entities, e, k, doc.str(c.span));
         } else if let Some(person) = person_by_context(doc, cues, &c) {
             let mut entity = Entity::new(Kind::Person, None, None);
             entity.mention(Mention { span: person, rule: None });
             entities.push(entity);
             let e = entities.len() - 1;
-            let text = doc.str(person);
-            index.add(&mut entities, e, &key(text), text);
+            // `person` is the candidate's span: its key is `k`.
+            index.add(&mut entities, e, k, doc.str(person));
         }
     }
     merge_aliases(doc, &mut entities);
@@ -770,7 +1035,7 @@ const ALIAS_LINKS: [&str; 7] =
 /// Merges entities whose names are joined by "f/k/a", "doing business as"
 /// and the like ("Halden-Marsh Company doing business as Corvane", "Dean
 /// Voss (formerly known as Dean Carrow)") into the first.
-fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
+fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity<'_>]) {
     let mut mentions: Vec<(Span, usize)> =
         entities.iter().enumerate().flat_map(|(e, x)| x.mentions.iter().map(move |m| (m.span, e))).collect();
     mentions.sort();
@@ -794,7 +1059,7 @@ fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity]) {
 
 /// Acronyms defined right after a name: "Amazon Web Services' (AWS)",
 /// "Talbot Reyes, Inc. (\"TRII\")".
-fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<String, usize> {
+fn acronym_definitions(doc: &Document<'_>, entities: &[Entity<'_>]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for (e, entity) in entities.iter().enumerate() {
         for m in &entity.mentions {
@@ -821,52 +1086,51 @@ fn acronym_definitions(doc: &Document<'_>, entities: &[Entity]) -> BTreeMap<Stri
     out
 }
 
-/// The entity a weak candidate (a lone word, an unclassified run) names.
+/// The entity a weak candidate (a lone word, an unclassified run) names;
+/// `k` is its key, `plural` a buffer.
+#[allow(clippy::too_many_arguments)]
 fn join(
     doc: &Document<'_>,
     cues: &Cues,
-    entities: &[Entity],
-    index: &Index,
+    entities: &[Entity<'_>],
+    index: &Index<'_>,
     acronyms: &BTreeMap<String, usize>,
     c: &Candidate,
+    k: &str,
+    plural: &mut String,
 ) -> Option<usize> {
     let text = doc.str(c.span);
     if let Some(&e) = acronyms.get(text) {
         return Some(e);
     }
-    let k = key(text);
-    let words: Vec<&str> = k.split(' ').collect();
     // The entity mentioned most recently before; among ties, the earliest.
-    let pick = |found: Vec<usize>| -> Option<usize> {
-        let before = |e: usize| entities[e].starts.range(..c.span.start).next_back().copied();
-        found.into_iter().max_by_key(|&e| (before(e), std::cmp::Reverse(e)))
+    let pick = |found: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+        found.max_by_key(|&e| (entities[e].starts.before(c.span.start), std::cmp::Reverse(e)))
     };
     // "Dunmore Food" names "Dunmore Foods".
-    let mut exact: Vec<usize> = index.by_key.get(&k).cloned().unwrap_or_default();
-    exact.extend(index.by_key.get(&format!("{k}s")).into_iter().flatten());
-    if !exact.is_empty() {
-        return pick(exact);
+    plural.clear();
+    plural.push_str(k);
+    plural.push('s');
+    if let Some(e) = pick(&mut Index::get(&index.by_key, k).chain(Index::get(&index.by_key, plural))) {
+        return Some(e);
     }
+    let one_word = !several_words(k);
     // "the Commission": a head word after "the" names the latest
     // organization whose name has it.
     let i = doc.token_at(c.span.start);
     let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
-    if words.len() == 1 && after_the && covered(&cues.heads, c.span) {
-        return pick(index.by_word.get(&k).cloned().unwrap_or_default());
+    if one_word && after_the && covered(&cues.heads, c.span) {
+        return pick(&mut Index::get(&index.by_word, k));
     }
-    let mut found = index.person_ending(entities, &words);
+    let person = pick(&mut index.person_ending(entities, k));
     // A lone surname is the person's, not the firm's that starts with it
     // ("Tobias Renner of Renner Falk LLP ... Renner said").
-    if words.len() == 1 && !found.is_empty() {
-        return pick(found);
+    if one_word && person.is_some() {
+        return person;
     }
-    if !GENERIC_FIRST.contains(&words[0]) {
-        found.extend(index.org_prefixed(entities, &words));
-    }
-    if text.len() >= 2 && text.chars().all(|ch| !ch.is_lowercase()) {
-        found.extend(index.by_initials.get(text).into_iter().flatten());
-    }
-    pick(found)
+    let orgs = (!GENERIC_FIRST.contains(&first_word(k))).then(|| index.org_prefixed(entities, k)).into_iter().flatten();
+    let acronym = (text.len() >= 2 && text.chars().all(|ch| !ch.is_lowercase())).then(|| Index::get(&index.by_initials, text));
+    pick(&mut person.into_iter().chain(orgs).chain(acronym.into_iter().flatten()))
 }
 
 /// First words too generic to name an organization alone ("United").
@@ -924,8 +1188,22 @@ fn role_apposition(after: &str) -> bool {
 /// `Kang Min Yoon`.
 fn without_nickname(name: &str) -> Cow<'_, str> {
     let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
-    let spaced = |c: char| c.is_whitespace() && c != ' ';
-    if !name.contains(quote) && !name.contains(spaced) && !name.contains("  ") && name.trim() == name {
+    // No quote mark, no whitespace but single spaces between words: as is.
+    let mut after_space = true;
+    let plain = if name.is_ascii() {
+        name.bytes().all(|b| {
+            let ok = b != b'"' && if b == b' ' { !after_space } else { !matches!(b, b'\t'..=b'\r') };
+            after_space = b == b' ';
+            ok
+        })
+    } else {
+        name.chars().all(|c| {
+            let ok = !quote(c) && if c == ' ' { !after_space } else { !c.is_whitespace() };
+            after_space = c == ' ';
+            ok
+        })
+    } && !after_space;
+    if plain || name.is_empty() {
         return Cow::Borrowed(name);
     }
     let mut out = String::new();
@@ -942,31 +1220,45 @@ fn without_nickname(name: &str) -> Cow<'_, str> {
 
 /// Orders entities by first mention, names each by its fullest mention and
 /// builds the mention index.
-fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
+fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
+    // A mention's name: no possessive, no nickname.
+    let form = |m: &Mention| {
+        let mut t = doc.str(m.span);
+        while let Some(rest) = t.strip_suffix("'s") {
+            t = rest;
+        }
+        without_nickname(t.trim_end_matches('\u{2019}'))
+    };
     let mut list: Vec<Party> = entities
         .into_iter()
+        .filter(|e| !e.mentions.is_empty())
         .map(|mut e| {
-            e.mentions.sort();
+            e.mentions.sort_unstable();
             e.mentions.dedup_by_key(|m| m.span);
             // The fullest proper name used in the article (SPEC): the longest
-            // capitalized mention; a known organization's canonical name only
-            // when the article names it in lower case alone.
-            let proper = |t: &&&str| t.chars().next().is_some_and(char::is_uppercase);
-            let forms: Vec<Cow<'_, str>> = e
-                .mentions
-                .iter()
-                .map(|m| without_nickname(doc.str(m.span).trim_end_matches("'s").trim_end_matches('\u{2019}')))
-                .collect();
-            let forms: Vec<&str> = forms.iter().map(|f| f.as_ref()).collect();
-            let longest = forms.iter().filter(proper).max_by_key(|t| (t.len(), std::cmp::Reverse(**t))).map(|t| t.to_string());
+            // capitalized mention, the first in alphabetical order among the
+            // longest; a known organization's canonical name only when the
+            // article names it in lower case alone.
+            let mut longest: Option<Cow<'_, str>> = None;
+            for m in &e.mentions {
+                // A form is never longer than its mention.
+                if longest.as_ref().is_some_and(|l| m.span.len() < l.len()) {
+                    continue;
+                }
+                let f = form(m);
+                let proper = f.chars().next().is_some_and(char::is_uppercase);
+                let longer = |l: &Cow<'_, str>| (f.len(), std::cmp::Reverse(f.as_ref())) > (l.len(), std::cmp::Reverse(l.as_ref()));
+                if proper && longest.as_ref().is_none_or(longer) {
+                    longest = Some(f);
+                }
+            }
             let name = match (longest, &e.known) {
-                (Some(l), _) => l,
+                (Some(l), _) => l.into_owned(),
                 (None, Some(k)) => k.clone(),
-                (None, None) => forms.first().map(|t| t.to_string()).unwrap_or_default(),
+                (None, None) => form(&e.mentions[0]).into_owned(),
             };
             Party { name, kind: e.kind, mentions: e.mentions, org_kind: e.org_kind }
         })
-        .filter(|p| !p.mentions.is_empty())
         .collect();
     list.sort_by_key(|p| p.mentions[0].span.start);
     // Mentions in parentheses ("(Reuters)", "(AWS)") are asides: they name
@@ -980,7 +1272,7 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity>) -> Parties {
         .flat_map(|(i, p)| p.mentions.iter().map(move |m| (m.span, i)))
         .filter(|(s, _)| !aside(*s))
         .collect();
-    mentions.sort();
+    mentions.sort_unstable();
     Parties { list, mentions }
 }
 
@@ -995,6 +1287,84 @@ mod tests {
         assert_eq!(key("The Walt Disney Company"), "walt disney company");
         assert_eq!(key("Nokia's"), "nokia");
         assert_eq!(initials("Securities and Exchange Commission"), "SEC");
+    }
+
+    /// Strings of tricky characters: ASCII and other whitespace, periods,
+    /// commas, possessives, quote marks, letters that lower-case to more.
+    fn tricky_strings() -> Vec<String> {
+        let alphabet: Vec<char> = "aZ9 .,&'s\u{2019}\t\u{b}\u{1c}\u{a0}\"\u{201c}\u{c9}\u{130}-".chars().collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..20_000)
+            .map(|_| {
+                let len = next() % 12;
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
+            })
+            .chain(["The Acme Co.", "acme's", "Nokia\u{2019}s", "U.S. Steel Corp", "  A\u{b}B  ", "\"K.M.\" Yoon"].map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn parties_key_matches_the_char_by_char_definition() {
+        // `key` as first written: a char at a time, for any text.
+        fn reference(text: &str) -> String {
+            const SUFFIXES: [&str; 22] = [
+                "inc", "corp", "corporation", "co", "ltd", "llc", "plc", "lp", "llp", "ag", "sa", "nv", "bv", "gmbh",
+                "se", "limited", "incorporated", "ab", "oyj", "asa", "spa", "pty",
+            ];
+            let t = text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
+            let mut out = String::new();
+            for w in t.split(|c: char| c.is_whitespace() || c == ',') {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+                let mark = out.len();
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                let begin = out.len();
+                out.extend(w.chars().flat_map(char::to_lowercase).filter(|&c| c != '.'));
+                if out.len() == begin {
+                    out.truncate(mark);
+                }
+            }
+            while let Some(space) = out.rfind(' ')
+                && SUFFIXES.contains(&&out[space + 1..])
+            {
+                out.truncate(space);
+            }
+            if out.starts_with("the ") {
+                out.drain(..4);
+            }
+            out
+        }
+        for text in tricky_strings() {
+            let k = key(&text);
+            assert_eq!(k, reference(&text), "{text:?}");
+            assert!(k.is_empty() || k.split(' ').all(|w| !w.is_empty()), "{text:?} -> {k:?}");
+        }
+    }
+
+    #[test]
+    fn parties_initials_match_the_char_by_char_definition() {
+        for text in tricky_strings().iter().chain(&["Securities and Exchange Commission".to_string()]) {
+            let reference: String =
+                text.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
+            assert_eq!(initials(text), reference, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn parties_without_nickname_keeps_plain_names_as_they_are() {
+        for text in tricky_strings() {
+            let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
+            let spaced = |c: char| c.is_whitespace() && c != ' ';
+            let plain = !text.contains(quote) && !text.contains(spaced) && !text.contains("  ") && text.trim() == text;
+            assert_eq!(matches!(without_nickname(&text), Cow::Borrowed(_)), plain, "{text:?}");
+        }
     }
 
     fn names(text: &str) -> Vec<(String, Vec<&'static str>)> {
