@@ -46,6 +46,7 @@ pub mod document;
 pub mod eval;
 pub mod export;
 pub mod extractor;
+mod hash;
 pub mod input;
 pub mod pipeline;
 pub mod record;

@@ -11,10 +11,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::document::{Document, Shape, Token};
+use crate::hash::BuildFnv;
 use crate::rules::{Label, RuleSet};
 use crate::span::{Span, SpanSet};
 
@@ -750,27 +750,6 @@ impl Starts {
     }
 }
 
-/// FNV-1a, as `rules::phrases` hashes words: keys and words are short, and
-/// SipHash costs more than the rest of a lookup.
-#[derive(Default)]
-struct WordHasher(u64);
-
-type BuildWordHasher = BuildHasherDefault<WordHasher>;
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Entities filed under one name, in the order they were filed; the first
 /// is kept inline, as most names name one.
 struct Ids {
@@ -790,7 +769,7 @@ impl Ids {
     }
 }
 
-type Map<K, V> = HashMap<K, V, BuildWordHasher>;
+type Map<K, V> = HashMap<K, V, BuildFnv>;
 
 /// Lookups from names and their words to entities, kept up to date as
 /// entities gain names, so that joining a mention never scans every entity.
@@ -904,8 +883,8 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     // Room for a name or two a candidate: growing the maps rehashes them.
     let room = keyed.len();
     let mut index = Index {
-        by_key: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
-        by_word: Map::with_capacity_and_hasher(room, BuildWordHasher::default()),
+        by_key: Map::with_capacity_and_hasher(room, BuildFnv::default()),
+        by_word: Map::with_capacity_and_hasher(room, BuildFnv::default()),
         ..Index::default()
     };
     let mut weak = Vec::new();

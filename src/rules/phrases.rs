@@ -16,6 +16,7 @@
 //! its first character when that is not alphanumeric), and a match of a
 //! phrase starting with a letter or digit must start a word of the text.
 
+use crate::hash::Fnv;
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
@@ -142,7 +143,7 @@ impl PhraseTable {
 /// one other character. Hashing while reading keeps the lookup to one pass.
 fn word_at(text: &str, i: usize) -> (usize, u64) {
     let bytes = text.as_bytes();
-    let mut hash = WordHash::new();
+    let mut hash = Fnv::new();
     let mut end = i;
     loop {
         while let Some(&b) = bytes.get(end)
@@ -193,24 +194,9 @@ fn ends_word(text: &str, end: usize) -> bool {
     !(last.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric))
 }
 
-/// FNV-1a: words are short, and it can be computed byte by byte while a
-/// word is read.
-#[derive(Clone, Copy)]
-struct WordHash(u64);
-
-impl WordHash {
-    fn new() -> WordHash {
-        WordHash(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn add(&mut self, b: u8) {
-        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
 /// The hash a [`WordMap`] is given with a word.
 pub(crate) fn hash_word(word: &[u8]) -> u64 {
-    let mut hash = WordHash::new();
+    let mut hash = Fnv::new();
     word.iter().for_each(|&b| hash.add(b));
     hash.0
 }
