@@ -133,14 +133,20 @@ pub struct RegexScan {
     buckets: Vec<Vec<Prefix>>,
     /// `singles[b]`: the regexes with the one-byte literal `b`.
     singles: Vec<Vec<usize>>,
+    /// `begins[b]`: some literal begins with byte `b`. Most word
+    /// boundaries (a space after a word) are then passed over with one
+    /// look at a table that stays in cache.
+    begins: [bool; 256],
 }
 
 impl RegexScan {
     /// The scanner of `regexes`, in the order `find` reports them.
     pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
-        let mut scan = RegexScan { bucket: vec![0; 1 << 16], buckets: vec![Vec::new()], singles: vec![Vec::new(); 256] };
+        let mut scan =
+            RegexScan { bucket: vec![0; 1 << 16], buckets: vec![Vec::new()], singles: vec![Vec::new(); 256], begins: [false; 256] };
         for (i, r) in regexes.iter().enumerate() {
             for literal in r.anchored.iter().flat_map(|a| &a.starts) {
+                scan.begins[usize::from(literal[0])] = true;
                 let &[b0, b1, ..] = literal.as_slice() else {
                     scan.singles[usize::from(literal[0])].push(i);
                     continue;
@@ -192,6 +198,9 @@ impl RegexScan {
                 continue;
             }
             was_word = is_word;
+            if !self.begins[usize::from(b)] {
+                continue;
+            }
             self.singles[usize::from(b)].iter().for_each(|&i| found(i, at));
             let Some(&next) = bytes.get(at + 1) else { continue };
             let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
