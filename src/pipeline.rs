@@ -86,6 +86,30 @@ pub fn json(extracted: &Extracted, pretty: bool) -> String {
     text.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()))
 }
 
+/// The next articles for a worker: one, waiting for it, then those already
+/// queued, up to `most` articles or `BATCH_BYTES` of text. Taking short
+/// articles one by one cost more in thread wake-ups than extracting them;
+/// taking only what is queued never holds an article back to fill a batch.
+fn take_batch(work: &Mutex<Receiver<(usize, Item)>>, most: usize) -> Option<Vec<(usize, Item)>> {
+    let work = work.lock().ok()?;
+    let first = work.recv().ok()?;
+    let mut bytes = text_bytes(&first.1);
+    let mut batch = vec![first];
+    while batch.len() < most && bytes < BATCH_BYTES {
+        let Ok(next) = work.try_recv() else { break };
+        bytes += text_bytes(&next.1);
+        batch.push(next);
+    }
+    Some(batch)
+}
+
+/// A worker stops adding queued articles to its batch at this much text.
+const BATCH_BYTES: usize = 64 * 1024;
+
+fn text_bytes(item: &Item) -> usize {
+    item.as_ref().map_or(0, |a| a.text.len())
+}
+
 fn error_record(id: &str, kind: &str, message: &str) -> ErrorRecord {
     ErrorRecord { id: id.to_string(), error: ErrorBody { kind: kind.to_string(), message: message.to_string() } }
 }
@@ -115,7 +139,7 @@ where
     let format = &format;
     thread::scope(|scope| {
         let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(window);
-        let (done_tx, done_rx) = mpsc::channel::<(usize, T, Done)>();
+        let (done_tx, done_rx) = mpsc::channel::<Vec<(usize, T, Done)>>();
         let (permit_tx, permit_rx): (SyncSender<()>, Receiver<()>) = mpsc::sync_channel(window);
         for _ in 0..window {
             let _ = permit_tx.send(());
@@ -133,14 +157,15 @@ where
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
             scope.spawn(move || {
-                loop {
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok((seq, item)) = next else { break };
-                    let (extracted, done) = extract(extractor, item);
-                    if done_tx.send((seq, format(extracted), done)).is_err() {
+                while let Some(batch) = take_batch(&work_rx, window / (2 * threads)) {
+                    let results = batch
+                        .into_iter()
+                        .map(|(seq, item)| {
+                            let (extracted, done) = extract(extractor, item);
+                            (seq, format(extracted), done)
+                        })
+                        .collect();
+                    if done_tx.send(results).is_err() {
                         break;
                     }
                 }
@@ -149,8 +174,8 @@ where
         drop(done_tx);
         let mut pending: BTreeMap<usize, (T, Done)> = BTreeMap::new();
         let mut next = 0;
-        for (seq, out, done) in done_rx.iter() {
-            pending.insert(seq, (out, done));
+        for results in done_rx.iter() {
+            pending.extend(results.into_iter().map(|(seq, out, done)| (seq, (out, done))));
             while let Some((out, done)) = pending.remove(&next) {
                 summary.add(done);
                 // On a write error, dropping `done_rx` and `permit_tx` below stops the other threads.
@@ -161,4 +186,39 @@ where
         }
         Ok(summary)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(texts: &[usize]) -> Mutex<Receiver<(usize, Item)>> {
+        let (tx, rx) = mpsc::channel();
+        for (seq, &len) in texts.iter().enumerate() {
+            tx.send((seq, Ok(Article::new(seq.to_string(), "x".repeat(len))))).expect("queue open");
+        }
+        Mutex::new(rx)
+    }
+
+    fn seqs(batch: Option<Vec<(usize, Item)>>) -> Vec<usize> {
+        batch.expect("a batch").into_iter().map(|(seq, _)| seq).collect()
+    }
+
+    #[test]
+    fn pipeline_batches_take_what_is_queued_up_to_a_count_or_a_size() {
+        let work = queue(&[10, 10, 10, 10, 10]);
+        assert_eq!(seqs(take_batch(&work, 3)), [0, 1, 2]);
+        assert_eq!(seqs(take_batch(&work, 3)), [3, 4]);
+        // A long article closes its batch; one longer than a batch goes alone.
+        let work = queue(&[10, BATCH_BYTES, 10, 2 * BATCH_BYTES, 10]);
+        assert_eq!(seqs(take_batch(&work, 8)), [0, 1]);
+        assert_eq!(seqs(take_batch(&work, 8)), [2, 3]);
+        assert_eq!(seqs(take_batch(&work, 8)), [4]);
+    }
+
+    #[test]
+    fn pipeline_batches_end_when_the_queue_closes() {
+        let work = queue(&[]);
+        assert!(take_batch(&work, 4).is_none());
+    }
 }
