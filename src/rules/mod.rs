@@ -200,7 +200,7 @@ impl RuleSet {
     pub fn from_files(files: Vec<(String, Cow<'static, str>)>) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();
         let mut rules = Vec::new();
-        let mut phrases = Vec::new();
+        let mut phrase_rules = Vec::new();
         let mut regex_rules = Vec::new();
         let mut token_rules = Vec::new();
         let mut abbreviations = Abbreviations::default();
@@ -212,10 +212,10 @@ impl RuleSet {
                 }
                 match compile_rule(trimmed, Origin { file: file.clone(), line: i + 1 }) {
                     Err(e) => errors.push(e),
-                    Ok((rule, rule_phrases)) => {
+                    Ok(rule) => {
                         let index = rules.len();
                         if rule.label == Label::Abbreviation {
-                            for p in &rule_phrases {
+                            for p in &rule.phrases {
                                 abbreviations.words.insert(p.clone());
                                 if rule.attr("final") == Some("no") {
                                     abbreviations.never_final.insert(p.clone());
@@ -229,13 +229,7 @@ impl RuleSet {
                         } else if rule.tokens.is_some() {
                             token_rules.push(index);
                         } else {
-                            let fold = rule.case == Case::Insensitive;
-                            for p in &rule_phrases {
-                                if p.contains('\'') {
-                                    phrases.push((p.replace('\'', "\u{2019}"), index, fold));
-                                }
-                                phrases.push((p.clone(), index, fold));
-                            }
+                            phrase_rules.push(index);
                         }
                         rules.push(rule);
                     }
@@ -246,7 +240,18 @@ impl RuleSet {
             return Err(RuleErrors(errors));
         }
         let regex_scan = RegexScan::new(&regex_rules.iter().filter_map(|&i| rules[i].regex.as_ref()).collect::<Vec<_>>());
-        Ok(RuleSet { rules, abbreviations, phrases: PhraseTable::new(phrases), regex_rules, regex_scan, token_rules })
+        // The table borrows the rules' phrases (40,000 of them); only the
+        // curly-apostrophe spellings are new strings.
+        let phrases = phrase_rules.iter().flat_map(|&index| {
+            let rule = &rules[index];
+            let fold = rule.case == Case::Insensitive;
+            rule.phrases.iter().flat_map(move |p| {
+                let curly = p.contains('\'').then(|| Cow::Owned(p.replace('\'', "\u{2019}")));
+                curly.into_iter().chain([Cow::Borrowed(p.as_str())]).map(move |p| (p, index, fold))
+            })
+        });
+        let phrases = PhraseTable::new(phrases);
+        Ok(RuleSet { rules, abbreviations, phrases, regex_rules, regex_scan, token_rules })
     }
 
     /// Every raw match of every rule in the document, phrases on word
@@ -287,7 +292,7 @@ impl RuleSet {
 }
 
 
-fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleError> {
+fn compile_rule(line: &str, origin: Origin) -> Result<Rule, RuleError> {
     // Most lines are well-formed gazette rules: read them in one pass. The
     // two-phase path below gives the precise errors and reads spaCy lines.
     let direct = match serde_json::from_str::<RawRule>(line) {
@@ -322,7 +327,7 @@ fn compile_rule(line: &str, origin: Origin) -> Result<(Rule, Vec<String>), RuleE
 }
 
 /// Checks a parsed rule line and compiles its regex or token pattern.
-fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<(Rule, Vec<String>), RuleError> {
+fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<Rule, RuleError> {
     let rule_id = Some(raw.id.clone());
     let fail = |message: String| RuleError { origin: origin.clone(), rule_id: rule_id.clone(), message };
     if raw.id.is_empty() || !raw.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c)) {
@@ -391,12 +396,12 @@ fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<(Rule, Vec<St
         examples: raw.examples,
         counterexamples: raw.counterexamples,
         case: raw.case,
-        phrases: phrases.clone(),
+        phrases,
         regex,
         tokens,
         span_group,
     };
-    Ok((rule, phrases))
+    Ok(rule)
 }
 
 #[cfg(test)]

@@ -18,13 +18,14 @@
 //! its first character when that is not alphanumeric), and a match of a
 //! phrase starting with a letter or digit must start a word of the text.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::hash::Fnv;
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
-pub type Phrase = (String, usize, bool);
+pub type Phrase<'a> = (Cow<'a, str>, usize, bool);
 
 /// Phrases by their first word, lower-cased: the case-sensitive ones, then
 /// the case-insensitive ones.
@@ -63,8 +64,8 @@ struct Entry {
 }
 
 impl Sorted {
-    fn new(mut list: Vec<(Box<[u8]>, usize)>) -> Sorted {
-        list.sort();
+    fn new(mut list: Vec<(Cow<'_, [u8]>, usize)>) -> Sorted {
+        list.sort_unstable();
         let (Some(first), Some(last)) = (list.first(), list.last()) else { return Sorted::default() };
         // In sorted order, what the first and last share, all share.
         let shared = common_prefix(&first.0, &last.0);
@@ -170,11 +171,11 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 impl PhraseTable {
     /// A table of `phrases`.
-    pub fn new(phrases: Vec<Phrase>) -> PhraseTable {
-        type Lists = [Vec<(Box<[u8]>, usize)>; 2];
-        let mut lists: WordMap<Lists> = WordMap::default();
+    pub fn new<'a>(phrases: impl IntoIterator<Item = Phrase<'a>>) -> PhraseTable {
+        type Lists<'a> = [Vec<(Cow<'a, [u8]>, usize)>; 2];
+        let mut lists: WordMap<Lists<'a>> = WordMap::default();
         let mut key = String::new();
-        for (mut phrase, rule, fold) in phrases {
+        for (phrase, rule, fold) in phrases {
             // The text is read word by word and no word starts with white
             // space, so such a phrase can never match.
             if phrase.starts_with(char::is_whitespace) {
@@ -183,11 +184,13 @@ impl PhraseTable {
             key.clear();
             key.push_str(first_word(&phrase));
             key.make_ascii_lowercase();
-            if fold {
-                phrase.make_ascii_lowercase();
-            }
+            let bytes = match phrase {
+                _ if fold => Cow::Owned(phrase.to_ascii_lowercase().into_bytes()),
+                Cow::Borrowed(p) => Cow::Borrowed(p.as_bytes()),
+                Cow::Owned(p) => Cow::Owned(p.into_bytes()),
+            };
             let list = lists.entry(key.as_bytes(), hash_word(key.as_bytes()));
-            list[usize::from(fold)].push((phrase.into_bytes().into(), rule));
+            list[usize::from(fold)].push((bytes, rule));
         }
         PhraseTable { words: lists.map(|[exact, folded]| [Sorted::new(exact), Sorted::new(folded)]) }
     }
@@ -404,7 +407,7 @@ mod tests {
     }
 
     fn table(phrases: &[(&str, usize, bool)]) -> PhraseTable {
-        PhraseTable::new(phrases.iter().map(|(p, r, f)| (p.to_string(), *r, *f)).collect())
+        PhraseTable::new(phrases.iter().map(|&(p, r, f)| (Cow::Borrowed(p), r, f)))
     }
 
     #[test]
@@ -481,7 +484,7 @@ mod tests {
         ) {
             let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
             let mut found = Vec::new();
-            PhraseTable::new(phrases.clone()).find(&text, |rule, span| found.push((rule, span.start, span.end)));
+            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, |rule, span| found.push((rule, span.start, span.end)));
             found.sort();
             prop_assert_eq!(found, reference(&phrases, &text));
         }
@@ -498,7 +501,7 @@ mod tests {
         ) {
             let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
             let mut found = Vec::new();
-            PhraseTable::new(phrases.clone()).find(&text, |rule, span| found.push((rule, span.start, span.end)));
+            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, |rule, span| found.push((rule, span.start, span.end)));
             found.sort();
             prop_assert_eq!(found, reference(&phrases, &text));
         }
