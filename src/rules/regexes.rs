@@ -72,12 +72,14 @@ impl RuleRegex {
         let starts = start_literals(&hir).filter(|_| starts_with_ascii_word_boundary(&hir));
         // A regex tried at candidate starts has its own forward DFA; the
         // meta regex then only reports the groups of a match already found,
-        // and needs no lazy DFAs (nor their compile time) of its own.
+        // over the match alone, where the backtracker does well: it needs
+        // no lazy DFAs or one-pass DFA (nor their compile time) of its own.
         let config = meta::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(true)
             .nfa_size_limit(Some(NFA_SIZE_LIMIT))
             .hybrid(starts.is_none())
+            .onepass(starts.is_none())
             .hybrid_cache_capacity(DFA_CACHE_CAPACITY);
         let regex = meta::Builder::new()
             .configure(config)
