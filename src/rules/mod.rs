@@ -259,9 +259,10 @@ impl RuleSet {
     pub fn find(&self, doc: &Document<'_>) -> Vec<Match> {
         let text = doc.text;
         let mut out = Vec::new();
+        // Lower-cased once per document, for the token patterns and the
+        // phrases that ignore case.
+        let ascii_lower = text.to_ascii_lowercase();
         if !self.token_rules.is_empty() {
-            // Lower-cased once per document for every token pattern.
-            let ascii_lower = text.to_ascii_lowercase();
             let lower = pattern::lower_tokens(doc, &ascii_lower);
             for &index in &self.token_rules {
                 if let Some(tokens) = &self.rules[index].tokens {
@@ -269,7 +270,7 @@ impl RuleSet {
                 }
             }
         }
-        self.phrases.find(text, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
+        self.phrases.find(text, &ascii_lower, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
         let regexes: Vec<&RuleRegex> = self.regex_rules.iter().filter_map(|&i| self.rules[i].regex.as_ref()).collect();
         self.regex_scan.find(&regexes, text, |slot, groups| {
             let index = self.regex_rules[slot];

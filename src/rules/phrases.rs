@@ -196,11 +196,10 @@ impl PhraseTable {
     }
 
     /// Calls `found(rule, span)` for every phrase on word boundaries in
-    /// `text`.
-    pub fn find(&self, text: &str, mut found: impl FnMut(usize, Span)) {
-        // ASCII lower-casing keeps every byte offset and every non-ASCII
-        // character, so words are read and looked up in one lower-cased copy.
-        let lower = text.to_ascii_lowercase();
+    /// `text`; `lower` is `text` ASCII lower-cased. That keeps every byte
+    /// offset and every non-ASCII character, so words are read and looked
+    /// up in it.
+    pub fn find(&self, text: &str, lower: &str, mut found: impl FnMut(usize, Span)) {
         let bytes = lower.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -208,7 +207,7 @@ impl PhraseTable {
                 i += 1;
                 continue;
             }
-            let (end, hash) = word_at(&lower, i);
+            let (end, hash) = word_at(lower, i);
             if let Some(tables) = self.words.get(&bytes[i..end], hash) {
                 let [exact, folded] = tables;
                 let mut report = |len: usize, rule: usize| {
@@ -402,7 +401,7 @@ mod tests {
 
     fn spans(table: &PhraseTable, text: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
-        table.find(text, |rule, span| out.push((rule, span.text(text).to_string())));
+        table.find(text, &text.to_ascii_lowercase(), |rule, span| out.push((rule, span.text(text).to_string())));
         out
     }
 
@@ -484,7 +483,7 @@ mod tests {
         ) {
             let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
             let mut found = Vec::new();
-            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, |rule, span| found.push((rule, span.start, span.end)));
+            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, &text.to_ascii_lowercase(), |rule, span| found.push((rule, span.start, span.end)));
             found.sort();
             prop_assert_eq!(found, reference(&phrases, &text));
         }
@@ -501,7 +500,7 @@ mod tests {
         ) {
             let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
             let mut found = Vec::new();
-            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, |rule, span| found.push((rule, span.start, span.end)));
+            PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f))).find(&text, &text.to_ascii_lowercase(), |rule, span| found.push((rule, span.start, span.end)));
             found.sort();
             prop_assert_eq!(found, reference(&phrases, &text));
         }
