@@ -69,7 +69,7 @@ impl RuleRegex {
     /// The syntax error, or that the compiled regex is too large.
     pub fn new(pattern: &str) -> Result<RuleRegex, String> {
         let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).map_err(|e| e.to_string())?;
-        let starts = start_literals(&hir).filter(|_| starts_with_ascii_word_boundary(&hir));
+        let starts = start_literals(&hir).filter(|_| starts_with_ascii_word_boundary(&hir) && !repeats_words(&hir));
         // A regex tried at candidate starts has its own forward DFA; the
         // meta regex then only reports the groups of a match already found,
         // over the match alone, where the backtracker does well: it needs
@@ -320,6 +320,37 @@ fn forward_dfa(hir: &Hir) -> Result<(DFA, Caches), String> {
     Ok((forward, Pool::new(Box::new(move || for_pool.create_cache()))))
 }
 
+/// True when `hir` repeats, without bound, something that can match a
+/// letter or digit (`.*`, `[a-z ]+`, `\w+`). A search anchored at one
+/// candidate could then run over all the candidates after it, which over a
+/// text full of them would take time quadratic in its length; such a regex
+/// searches on its own, in one pass. Unbounded runs of white space or
+/// punctuation (`\s+`) are fine: no candidate starts inside one.
+fn repeats_words(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(r) if r.max.is_none() && matches_word_character(&r.sub) => true,
+        HirKind::Repetition(r) => repeats_words(&r.sub),
+        HirKind::Capture(c) => repeats_words(&c.sub),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().any(repeats_words),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
+}
+
+/// True when `hir` can match a letter, a digit or any non-ASCII character
+/// other than white space.
+fn matches_word_character(hir: &Hir) -> bool {
+    let word = |c: char| c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace());
+    match hir.kind() {
+        HirKind::Literal(literal) => String::from_utf8_lossy(&literal.0).chars().any(word),
+        HirKind::Class(Class::Unicode(class)) => class.ranges().iter().any(|r| (r.start()..=r.end()).any(word)),
+        HirKind::Class(Class::Bytes(class)) => class.ranges().iter().any(|r| (r.start()..=r.end()).any(|b| !b.is_ascii() || word(char::from(b)))),
+        HirKind::Repetition(r) => matches_word_character(&r.sub),
+        HirKind::Capture(c) => matches_word_character(&c.sub),
+        HirKind::Concat(items) | HirKind::Alternation(items) => items.iter().any(matches_word_character),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
 /// True when every match of `hir` must begin at an ASCII word boundary.
 fn starts_with_ascii_word_boundary(hir: &Hir) -> bool {
     match hir.kind() {
@@ -488,6 +519,18 @@ mod tests {
         assert_eq!(literals(r"(?-u:\b)x?"), None);
         assert_eq!(literals(r"(?:^|\s)United States"), None);
         assert_eq!(literals(r"\w+"), None);
+    }
+
+    #[test]
+    fn regexes_that_repeat_words_without_bound_search_on_their_own() {
+        // Anchored at each "Acme" of "Acme Acme Acme ...", these would each
+        // read to the end of the text.
+        for pattern in [r"(?-u:\b)Acme.*Corp", r"(?-u:\b)Acme[a-z ]+Corp", r"(?-u:\b)Acme\w*", r"(?-u:\b)Acme(?:\s+\S+)*"] {
+            assert!(RuleRegex::new(pattern).expect("compiles").anchored.is_none(), "{pattern}");
+        }
+        for pattern in [r"(?-u:\b)in\s+May", r"(?-u:\b)(?:[Tt]he\s+)?(?:19|20)\d\d", r"(?-u:\b)v\.[\s-]+\d{1,3}"] {
+            assert!(RuleRegex::new(pattern).expect("compiles").anchored.is_some(), "{pattern}");
+        }
     }
 
     #[test]
