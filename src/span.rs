@@ -69,6 +69,11 @@ impl SpanSet {
         SpanSet(merged)
     }
 
+    /// The set's spans, sorted and disjoint.
+    pub fn spans(&self) -> &[Span] {
+        &self.0
+    }
+
     /// True when one span of the set holds all of `span`.
     pub fn covers(&self, span: Span) -> bool {
         let i = self.0.partition_point(|s| s.end < span.end);

@@ -107,9 +107,8 @@ struct Cues {
     titles: Vec<Span>,
     heads: Vec<Span>,
     suffixes: Vec<Span>,
-    /// Words that split a run of capitalized words: disjoint, sorted (a
-    /// `SpanSet`'s spans, kept as a slice so `chunks` can walk it).
-    splitters: Vec<Span>,
+    /// Words that split a run of capitalized words.
+    splitters: SpanSet,
     /// Words that make a run a court or a statute, not a party.
     killers: SpanSet,
     given: Vec<Span>,
@@ -123,27 +122,6 @@ fn spans(selected: &Selected, label: Label) -> Vec<Span> {
 fn covered(list: &[Span], span: Span) -> bool {
     let i = list.partition_point(|s| s.end <= span.start);
     list.get(i).is_some_and(|s| s.overlaps(span))
-}
-
-/// The union of `spans` as sorted disjoint spans, as `SpanSet::new` makes it.
-fn merged(spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
-    let mut all: Vec<Span> = spans.into_iter().filter(|s| !s.is_empty()).collect();
-    all.sort_unstable();
-    let mut merged: Vec<Span> = Vec::with_capacity(all.len());
-    for s in all {
-        match merged.last_mut() {
-            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
-        }
-    }
-    merged
-}
-
-/// True when one span of `merged` (sorted, disjoint) holds all of `span`:
-/// `SpanSet::covers`.
-fn covers(merged: &[Span], span: Span) -> bool {
-    let i = merged.partition_point(|s| s.end < span.end);
-    merged.get(i).is_some_and(|s| s.contains(span))
 }
 
 /// `covered` for spans asked in text order (`chunks` asks once per token):
@@ -173,7 +151,7 @@ impl<'a> Walk<'a> {
         self.list.get(self.i).is_some_and(|s| s.overlaps(span))
     }
 
-    /// `covers(list, span)` for a sorted disjoint list; `span.end` never goes
+    /// `SpanSet::covers` for a sorted disjoint list; `span.end` never goes
     /// back between calls.
     fn covers(&mut self, span: Span) -> bool {
         while self.list.get(self.i).is_some_and(|s| s.end < span.end) {
@@ -195,7 +173,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         known: Vec::new(),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
-        splitters: merged(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
+        splitters: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
         killers: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_some()).map(|m| m.span)),
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
@@ -297,7 +275,7 @@ fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], spa
         let stop = !t.shape.is_capitalized()
             || t.span.end + 1 != start
             || sentence_first
-            || covers(&cues.splitters, t.span)
+            || cues.splitters.covers(t.span)
             || covered(&cues.titles, t.span)
             || covered(&cues.known, t.span)
             || covered(&cues.places, t.span)
@@ -331,7 +309,7 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec
     let mut title_before = false;
     let tokens = &doc.tokens;
     let (mut titles, mut known, mut blocked, mut splitters) =
-        (Walk::new(&cues.titles), Walk::new(&cues.known), Walk::new(blocked), Walk::new(&cues.splitters));
+        (Walk::new(&cues.titles), Walk::new(&cues.known), Walk::new(blocked), Walk::new(cues.splitters.spans()));
     let flush = |all: &mut Vec<usize>, start: &mut usize, title: bool, out: &mut Vec<(Range<usize>, bool)>| {
         while all.len() > *start && all.last().is_some_and(|&i| !tokens[i].shape.is_capitalized()) {
             all.pop();
