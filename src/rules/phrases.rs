@@ -157,7 +157,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// The first eight bytes of `bytes` (padded with zeros) as a big-endian
 /// number: a smaller head means smaller bytes, and equal heads say nothing.
-fn head(bytes: &[u8]) -> u64 {
+pub(super) fn head(bytes: &[u8]) -> u64 {
+    if let Some(&first) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(first);
+    }
     let mut first = [0; 8];
     let n = bytes.len().min(8);
     first[..n].copy_from_slice(&bytes[..n]);

@@ -22,6 +22,7 @@ use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
+use super::phrases::head;
 use crate::span::Span;
 
 /// A literal set growing past this stops growing (its literals are cut
@@ -210,8 +211,8 @@ impl RegexScan {
                 continue;
             }
             let rest = &bytes[at..];
-            let head = first_eight(rest);
-            for prefix in list.iter().filter(|p| p.begins(rest, head)) {
+            let first = head(rest);
+            for prefix in list.iter().filter(|p| p.begins(rest, first)) {
                 found(prefix.regex, at);
             }
         }
@@ -271,8 +272,9 @@ struct Prefix {
 impl Prefix {
     fn new(literal: &[u8], regex: usize) -> Prefix {
         let n = literal.len().min(8);
-        let mask = if n == 8 { u64::MAX } else { (1 << (8 * n)) - 1 };
-        Prefix { head: first_eight(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regex }
+        // Heads are big-endian: the first `n` bytes are the high ones.
+        let mask = if n == 8 { u64::MAX } else { !(u64::MAX >> (8 * n)) };
+        Prefix { head: head(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regex }
     }
 
     /// True when `text`, whose first eight bytes are `head`, begins with
@@ -280,17 +282,6 @@ impl Prefix {
     fn begins(&self, text: &[u8], head: u64) -> bool {
         head & self.mask == self.head && text.len() >= self.len && (self.tail.is_empty() || text[8..self.len] == *self.tail)
     }
-}
-
-/// The first eight bytes of `bytes` as a little-endian number, zero-padded.
-fn first_eight(bytes: &[u8]) -> u64 {
-    if let Some(&head) = bytes.first_chunk::<8>() {
-        return u64::from_le_bytes(head);
-    }
-    let mut head = [0; 8];
-    let n = bytes.len().min(8);
-    head[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(head)
 }
 
 /// The bytes `(?-u:\b)` counts as part of a word, by table: the test
