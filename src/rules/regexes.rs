@@ -5,9 +5,11 @@
 //! match begins with one of a few literals ("in", "January", "the", a
 //! digit), and at a word boundary. So those literals are read off each
 //! regex's syntax tree once; one walk over the word boundaries of the text
-//! finds where they occur, and each regex is run, anchored, only there. A
-//! regex whose matches do not begin with a short list of literals at a word
-//! boundary still searches the whole text on its own.
+//! finds where they occur, and each regex is run, anchored, only there:
+//! first a check of the next few bytes against what its matches can begin
+//! with, then its lazy DFA. A regex whose matches do not begin with a short
+//! list of literals at a word boundary still searches the whole text on its
+//! own.
 //!
 //! The matches are exactly those of `find_iter`: a rule's candidate starts
 //! are tried in text order, skipping those inside its previous match, and
@@ -16,9 +18,11 @@
 
 use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{self, Regex};
-use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::{self, NFA, State};
+use regex_automata::util::primitives::StateID;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
@@ -38,6 +42,9 @@ const MAX_CLASS_CHARS: u32 = 10;
 const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
 const DFA_CACHE_CAPACITY: usize = 2 * (1 << 20);
 
+/// How many leading bytes of a match [`Lead`] checks before the DFA runs.
+const LEAD_BYTES: usize = 8;
+
 /// The lazy DFA caches of one regex, one per thread that uses it.
 type Caches = Pool<dfa::Cache, NewCache>;
 type NewCache = Box<dyn Fn() -> dfa::Cache + Send + Sync>;
@@ -56,6 +63,8 @@ pub struct RuleRegex {
 struct Starts {
     /// Every match begins with one of these, at an ASCII word boundary.
     starts: Vec<Vec<u8>>,
+    /// The bytes a match may begin with, checked before the DFA runs.
+    lead: Lead,
     /// The forward lazy DFA alone: most candidates fail within a few
     /// bytes, and a call to the full regex costs several times more.
     forward: DFA,
@@ -92,7 +101,7 @@ impl RuleRegex {
         let anchored = match starts {
             Some(starts) => {
                 let (forward, caches) = forward_dfa(&hir)?;
-                Some(Starts { starts, forward, caches })
+                Some(Starts { starts, lead: Lead::of(forward.get_nfa()), forward, caches })
             }
             None => None,
         };
@@ -107,14 +116,13 @@ impl RuleRegex {
     /// Where the match that starts at `start` ends, if one does; `cache`
     /// is a cache of the forward lazy DFA.
     fn match_end_at(&self, text: &str, start: usize, cache: &mut dfa::Cache) -> Option<usize> {
-        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
         if let Some(a) = &self.anchored
-            && let Ok(found) = a.forward.try_search_fwd(cache, &input)
+            && let Some(found) = walk(&a.forward, cache, text.as_bytes(), start)
         {
-            return found.map(|m| m.offset());
+            return found;
         }
         // The lazy DFA gave up (its cache thrashed): ask the full regex.
-        self.regex.search_half(&input).map(|m| m.offset())
+        self.regex.search_half(&Input::new(text).range(start..).anchored(Anchored::Yes)).map(|m| m.offset())
     }
 
     /// The groups of the match `start..end`, which must be the match at
@@ -240,8 +248,11 @@ impl<'r> Tries<'r> {
         if start < self.next {
             return;
         }
-        let cache = self.cache.get_or_insert_with(|| anchored.caches.get());
         self.next = start + 1;
+        if !anchored.lead.admits(&text.as_bytes()[start..]) {
+            return;
+        }
+        let cache = self.cache.get_or_insert_with(|| anchored.caches.get());
         if let Some(end) = self.regex.match_end_at(text, start, cache) {
             let caps = self.caps.get_or_insert_with(|| self.regex.regex.create_captures());
             self.regex.captures_at(text, start, end, caps);
@@ -249,6 +260,114 @@ impl<'r> Tries<'r> {
             self.next = end;
         }
     }
+}
+
+/// The bytes each of the first few positions of a match may hold: a byte
+/// is allowed at position `k` when some state the NFA can be in after `k`
+/// bytes has a transition on it. Most candidates ("the", "a", "in") are
+/// followed by words no rule wants, and this turns many of them away in a
+/// few instructions, before the DFA is started for them.
+#[derive(Debug)]
+struct Lead {
+    /// One 256-bit set per position; a text shorter than the list is
+    /// checked only as far as it goes.
+    allowed: Vec<[u64; 4]>,
+}
+
+impl Lead {
+    /// The lead of `nfa`, searched anchored. Look-around is taken as always
+    /// satisfied, which only allows more. It ends where a match may already
+    /// be over (then anything may follow), or at [`LEAD_BYTES`].
+    fn of(nfa: &NFA) -> Lead {
+        let mut states = Closure::new(nfa);
+        states.add(nfa.start_anchored());
+        let mut allowed = Vec::new();
+        while allowed.len() < LEAD_BYTES && !states.list.iter().any(|&s| matches!(nfa.state(s), State::Match { .. })) {
+            let mut set = [0u64; 4];
+            let mut next = Closure::new(nfa);
+            let mut allow = |start: u8, end: u8, to: StateID| {
+                (start..=end).for_each(|b| set[usize::from(b >> 6)] |= 1 << (b & 63));
+                next.add(to);
+            };
+            for &state in &states.list {
+                match nfa.state(state) {
+                    State::ByteRange { trans } => allow(trans.start, trans.end, trans.next),
+                    State::Sparse(sparse) => sparse.transitions.iter().for_each(|t| allow(t.start, t.end, t.next)),
+                    State::Dense(dense) => {
+                        for (byte, &to) in (0..=255u8).zip(dense.transitions.iter()).filter(|(_, to)| **to != StateID::ZERO) {
+                            allow(byte, byte, to);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            allowed.push(set);
+            states = next;
+        }
+        Lead { allowed }
+    }
+
+    /// False when `text`, from a candidate start on, cannot begin a match.
+    fn admits(&self, text: &[u8]) -> bool {
+        self.allowed.iter().zip(text).all(|(set, &b)| set[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
+    }
+}
+
+/// A set of NFA states closed under the moves that read no byte.
+struct Closure<'n> {
+    nfa: &'n NFA,
+    list: Vec<StateID>,
+    seen: Vec<bool>,
+}
+
+impl<'n> Closure<'n> {
+    fn new(nfa: &'n NFA) -> Closure<'n> {
+        Closure { nfa, list: Vec::new(), seen: vec![false; nfa.states().len()] }
+    }
+
+    /// Adds `state` and every state it reaches without reading a byte.
+    fn add(&mut self, state: StateID) {
+        let mut stack = vec![state];
+        while let Some(state) = stack.pop() {
+            if std::mem::replace(&mut self.seen[state.as_usize()], true) {
+                continue;
+            }
+            self.list.push(state);
+            match self.nfa.state(state) {
+                State::Look { next, .. } | State::Capture { next, .. } => stack.push(*next),
+                State::Union { alternates } => stack.extend(alternates.iter().rev()),
+                State::BinaryUnion { alt1, alt2 } => stack.extend([*alt2, *alt1]),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The end of the leftmost-first match of `forward` that starts at `start`,
+/// if there is one; `None` when the DFA gives up. This is the lazy DFA's own
+/// anchored search without what a search at an arbitrary place must set up
+/// (input checks, prefilters, loop unrolling for long matches): most
+/// candidates die within a few bytes, where that setup was most of the cost.
+fn walk(forward: &DFA, cache: &mut dfa::Cache, text: &[u8], start: usize) -> Option<Option<usize>> {
+    let look_behind = start.checked_sub(1).map(|i| text[i]);
+    let mut state = forward.start_state(cache, &start::Config::new().anchored(Anchored::Yes).look_behind(look_behind)).ok()?;
+    let mut end = None;
+    for (at, &byte) in text.iter().enumerate().skip(start) {
+        state = forward.next_state(cache, state, byte).ok()?;
+        if state.is_tagged() {
+            // Matches are reported one byte late: a match state entered on
+            // the byte at `at` means a match ended just before it.
+            if state.is_match() {
+                end = Some(at);
+            } else if state.is_dead() {
+                return Some(end);
+            } else if state.is_quit() {
+                return None;
+            }
+        }
+    }
+    state = forward.next_eoi_state(cache, state).ok()?;
+    Some(if state.is_match() { Some(text.len()) } else { end })
 }
 
 /// The span of every capture group, by group index.
@@ -522,6 +641,18 @@ mod tests {
         for pattern in [r"(?-u:\b)in\s+May", r"(?-u:\b)(?:[Tt]he\s+)?(?:19|20)\d\d", r"(?-u:\b)v\.[\s-]+\d{1,3}"] {
             assert!(RuleRegex::new(pattern).expect("compiles").anchored.is_some(), "{pattern}");
         }
+    }
+
+    #[test]
+    fn regexes_lead_turns_away_starts_that_cannot_match() {
+        let lead = |pattern: &str| RuleRegex::new(pattern).expect("compiles").anchored.expect("scanned").lead;
+        let the = lead(r"(?-u:\b)[Tt]he\s+(?:first|second)\s+half");
+        assert!(the.admits(b"the first half") && the.admits(b"The  second") && the.admits(b"the s"));
+        assert!(!the.admits(b"the company") && !the.admits(b"then") && !the.admits(b"the fourth"));
+        // Once a match may be over, anything may follow.
+        let may = lead(r"(?-u:\b)May(?:\s+\d{1,2})?");
+        assert_eq!(may.allowed.len(), 3);
+        assert!(may.admits(b"Mayor") && may.admits(b"May 5") && !may.admits(b"Mat"));
     }
 
     #[test]
