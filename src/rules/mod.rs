@@ -62,7 +62,9 @@ pub struct Rule {
     pub case: Case,
     /// The phrases of a phrase rule, as written.
     pub phrases: Vec<String>,
-    regex: Option<RuleRegex>,
+    /// Boxed: a compiled regex takes about 800 bytes, and the thousands of
+    /// phrase rules have none.
+    regex: Option<Box<RuleRegex>>,
     tokens: Option<TokenPattern>,
     span_group: Option<usize>,
 }
@@ -239,7 +241,7 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        let regex_scan = RegexScan::new(&regex_rules.iter().filter_map(|&i| rules[i].regex.as_ref()).collect::<Vec<_>>());
+        let regex_scan = RegexScan::new(&regex_rules.iter().filter_map(|&i| rules[i].regex.as_deref()).collect::<Vec<_>>());
         // The table borrows the rules' phrases (40,000 of them); only the
         // curly-apostrophe spellings are new strings.
         let phrases = phrase_rules.iter().flat_map(|&index| {
@@ -271,7 +273,7 @@ impl RuleSet {
             }
         }
         self.phrases.find(text, &ascii_lower, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
-        let regexes: Vec<&RuleRegex> = self.regex_rules.iter().filter_map(|&i| self.rules[i].regex.as_ref()).collect();
+        let regexes: Vec<&RuleRegex> = self.regex_rules.iter().filter_map(|&i| self.rules[i].regex.as_deref()).collect();
         self.regex_scan.find(&regexes, text, |slot, groups| {
             let index = self.regex_rules[slot];
             let span = match self.rules[index].span_group {
@@ -380,7 +382,7 @@ fn build_rule(raw: RawRule, origin: Origin, spacy: bool) -> Result<Rule, RuleErr
             if raw.examples.is_empty() {
                 return Err(fail("a regex rule needs at least one example".into()));
             }
-            Some(regex)
+            Some(Box::new(regex))
         }
     };
     if raw.label == Label::Date && raw.resolve.is_none() {

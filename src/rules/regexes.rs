@@ -694,7 +694,7 @@ mod tests {
         #[test]
         fn regexes_scan_finds_what_find_iter_finds(words in prop::collection::vec(prop::sample::select(WORDS), 0..80)) {
             let tricky: Vec<RuleRegex> = TRICKY.iter().map(|p| RuleRegex::new(p).expect("test pattern compiles")).collect();
-            let regexes: Vec<&RuleRegex> = BUILTIN.rules.iter().filter_map(|r| r.regex.as_ref()).chain(&tricky).collect();
+            let regexes: Vec<&RuleRegex> = BUILTIN.rules.iter().filter_map(|r| r.regex.as_deref()).chain(&tricky).collect();
             let text = words.concat();
             let mut scanned = Vec::new();
             RegexScan::new(&regexes).find(&regexes, &text, |i, groups| scanned.push((i, groups)));
