@@ -186,13 +186,20 @@ fn exactly(list: &[Span], span: Span) -> bool {
 /// never parties.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Parties {
     let (orgs, people, places) = (selected.of(Label::Org), selected.of(Label::Person), selected.of(Label::Place));
+    // Non-name words with a kind make a run no party at all; the others
+    // split runs.
+    let (mut killers, mut splitters) = (Vec::new(), Vec::new());
+    for m in selected.of(Label::NotName) {
+        let list = if rules.rules[m.rule].attr("kind").is_some() { &mut killers } else { &mut splitters };
+        list.push(m.span);
+    }
     let mut cues = Cues {
         titles: Vec::new(),
         known: Vec::with_capacity(orgs.len() + people.len()),
         heads: spans(selected, Label::OrgHead),
         suffixes: spans(selected, Label::OrgSuffix),
-        splitters: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_none()).map(|m| m.span)),
-        killers: SpanSet::new(selected.of(Label::NotName).iter().filter(|m| rules.rules[m.rule].attr("kind").is_some()).map(|m| m.span)),
+        splitters: SpanSet::new(splitters),
+        killers: SpanSet::new(killers),
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
     };
@@ -261,12 +268,11 @@ fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
     let mut i = doc.token_at(span.end);
     let mut suffix_end = None;
     while let Some(t) = doc.tokens.get(i) {
-        let word = doc.str(t.span);
-        let next_is_suffix = doc.tokens.get(i + 1).is_some_and(|n| exactly(&cues.suffixes, n.span));
         if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, i) {
             suffix_end = Some(t.span.end);
         } else {
-            let comma_before_suffix = word == "," && next_is_suffix;
+            let comma_before_suffix =
+                doc.str(t.span) == "," && doc.tokens.get(i + 1).is_some_and(|n| exactly(&cues.suffixes, n.span));
             let more_name = suffix_end.is_none() && t.shape.is_capitalized() && t.span.start == end + 1;
             if !comma_before_suffix && !more_name {
                 break;
@@ -340,19 +346,21 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec
             *start = all.len();
         }
     };
-    // Tokens before `quiet_end` change nothing (see below).
-    let mut quiet_end = 0;
-    for (i, t) in tokens.iter().enumerate() {
-        if i < quiet_end {
-            continue;
-        }
+    let mut next = 0;
+    while let Some(t) = tokens.get(next) {
+        let i = next;
+        next += 1;
         // Most words: lower case, with no run open, no title right before
         // and none covering them, they change nothing. Skip them all in one
         // tight loop.
         if all.len() == start && !after_title {
             let clear = titles.clear_until(t.span.start);
-            quiet_end = i + tokens[i..].iter().take_while(|t| !t.shape.is_capitalized() && t.span.end <= clear).count();
+            let mut quiet_end = i;
+            while tokens.get(quiet_end).is_some_and(|t| !t.shape.is_capitalized() && t.span.end <= clear) {
+                quiet_end += 1;
+            }
             if quiet_end > i {
+                next = quiet_end;
                 continue;
             }
         }
@@ -366,7 +374,6 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec
             }
             continue;
         }
-        let word = doc.str(t.span);
         let stop = known.covered(t.span) || blocked.covered(t.span) || is_title || splitters.covers(t.span);
         let sentence_break = all[start..].last().is_some_and(|&p| tokens[p].sentence != t.sentence);
         if sentence_break {
@@ -378,23 +385,25 @@ fn chunks(doc: &Document<'_>, cues: &Cues, blocked: &[Span]) -> (Vec<usize>, Vec
             continue;
         }
         // "its former CEO, Minh Tran-Vo": an apposition after a title.
-        if word == "," && after_title && all.len() == start {
+        if after_title && all.len() == start && doc.str(t.span) == "," {
             continue;
         }
+        // Most tokens here are capitalized: the word is read only if not.
+        let word = || doc.str(t.span);
         let joins = if t.shape.is_capitalized() {
             true
         } else if all.len() == start {
             false
-        } else if matches!(word, "of" | "and" | "&" | "for" | "the" | "de" | "du" | "van" | "von" | "der" | "la" | "le" | "da" | "di") {
+        } else if matches!(word(), "of" | "and" | "&" | "for" | "the" | "de" | "du" | "van" | "von" | "der" | "la" | "le" | "da" | "di") {
             true
-        } else if word == "-" {
+        } else if word() == "-" {
             // "Coca-Cola": a hyphen inside a word joins.
             all[start..].last().is_some_and(|&p| tokens[p].span.end == t.span.start)
                 && tokens.get(i + 1).is_some_and(|n| n.span.start == t.span.end && n.shape.is_capitalized())
-        } else if matches!(word, "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
+        } else if matches!(word(), "\"" | "\u{201c}" | "\u{201d}" | "\u{ab}" | "\u{bb}") {
             // A nickname inside a name: Kang Min "K.M." Yoon.
             nickname(doc, i, &all[start..])
-        } else if word == "," {
+        } else if word() == "," {
             // "Veltrix Taiwan, Inc." and "John Smith, Jr."
             tokens.get(i + 1).is_some_and(|n| {
                 exactly(&cues.suffixes, n.span) || matches!(doc.str(n.span), "Jr." | "Sr." | "II" | "III" | "IV")
@@ -451,7 +460,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
     // A lone head word ("the Department") only refers to a named party.
     let ends_org = exactly(&cues.suffixes, tokens[last].span) || (capitalized > 1 && covered(&cues.heads, tokens[last].span));
     let head_before_of = idx.windows(2).any(|w| {
-        covered(&cues.heads, tokens[w[0]].span) && matches!(doc.str(tokens[w[1]].span), "of" | "for")
+        matches!(doc.str(tokens[w[1]].span), "of" | "for") && covered(&cues.heads, tokens[w[0]].span)
     });
     // "Dale Pruett and Nina Aldana" are two; "Securities and Exchange
     // Commission" and "Department of Housing and Urban Development" are one;
@@ -463,7 +472,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
         next_the || suffix_before
     });
     if ((!ends_org && !head_before_of) || separates)
-        && let Some(cut) = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or")) {
+        && let Some(cut) = and_at {
             let before = out.len();
             for mut part in [&idx[..cut], &idx[cut + 1..]] {
                 while let [first, rest @ ..] = part
@@ -1044,20 +1053,19 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
 /// Gamma", "Gamma and Acme Inc.".
 fn listed_with(doc: &Document<'_>, organizations: &[Span], c: &Candidate) -> bool {
     let text = doc.str(c.span);
-    let words = text.split_whitespace().count();
-    if c.sentence_start || c.after_title || words > 3 || !text.split_whitespace().all(|w| w.starts_with(char::is_uppercase)) {
+    if c.sentence_start || c.after_title || text.ends_with('.') {
         return false;
     }
     // A comma alone links an apposition, an address or a docket number as
     // often as a list item: only "and"/"or" will do.
-    if text.ends_with('.') {
-        return false;
-    }
     let link = |gap: &str| matches!(gap, " and " | ", and " | " or " | ", or ");
     let i = organizations.partition_point(|s| s.end <= c.span.start);
     let before = i.checked_sub(1).and_then(|j| organizations.get(j)).and_then(|s| doc.text.get(s.end..c.span.start));
     let after = organizations.get(i).filter(|s| s.start >= c.span.end).and_then(|s| doc.text.get(c.span.end..s.start));
-    before.is_some_and(link) || after.is_some_and(link)
+    // The words last: reading them costs most, and few runs are linked.
+    (before.is_some_and(link) || after.is_some_and(link))
+        && text.split_whitespace().count() <= 3
+        && text.split_whitespace().all(|w| w.starts_with(char::is_uppercase))
 }
 
 /// How many mentions the entities have: lists of them are made with room
@@ -1179,8 +1187,13 @@ const GENERIC_FIRST: [&str; 14] =
 /// "said" right before or after, or an age apposition (", 45,").
 fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<Span> {
     let text = doc.str(c.span);
-    let words = text.split_whitespace().count();
-    let titled = text.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|ch| !ch.is_uppercase() || ch == '.'));
+    // One pass: `words` counts them all unless one is not titled, when
+    // nothing else matters.
+    let mut words = 0;
+    let titled = text.split_whitespace().all(|w| {
+        words += 1;
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|ch| !ch.is_uppercase() || ch == '.')
+    });
     if !titled || exactly(&cues.places, c.span) || words > 4 {
         return None;
     }
