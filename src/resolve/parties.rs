@@ -188,8 +188,9 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     let (orgs, people, places) = (selected.of(Label::Org), selected.of(Label::Person), selected.of(Label::Place));
     // Non-name words with a kind make a run no party at all; the others
     // split runs.
-    let (mut killers, mut splitters) = (Vec::new(), Vec::new());
-    for m in selected.of(Label::NotName) {
+    let not_names = selected.of(Label::NotName);
+    let (mut killers, mut splitters) = (Vec::with_capacity(not_names.len()), Vec::with_capacity(not_names.len()));
+    for m in not_names {
         let list = if rules.rules[m.rule].attr("kind").is_some() { &mut killers } else { &mut splitters };
         list.push(m.span);
     }
@@ -913,44 +914,49 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Groups candidates into parties: strong ones first make or join entities,
-/// then weak ones join an entity or are dropped.
-fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
-    // Every candidate's key, and the key of a known organization's name
-    // (once a rule), written into one string that the index borrows from:
-    // the index files many words, and a String for each cost more than the
-    // rest of clustering. A candidate without a key is dropped.
-    let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
-    let mut name_keys: Map<usize, Range<usize>> = Map::default();
-    let mut keyed = Vec::with_capacity(candidates.len());
-    let write = |text: &str, all_keys: &mut String| {
+/// The range of `text`'s key in `all_keys`, written there the first time
+/// the text comes: most names come more than once.
+fn key_range<'t>(written: &mut Map<&'t str, Range<usize>>, all_keys: &mut String, text: &'t str) -> Range<usize> {
+    let range = written.entry(text).or_insert_with(|| {
         let start = all_keys.len();
         push_key(text, all_keys);
         start..all_keys.len()
-    };
+    });
+    range.clone()
+}
+
+/// Groups candidates into parties: strong ones first make or join entities,
+/// then weak ones join an entity or are dropped.
+fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
+    // Every candidate's key, and the key of a known organization's name,
+    // written into one string that the index borrows from: the index files
+    // many words, and a String for each cost more than the rest of
+    // clustering. A candidate without a key is dropped.
+    let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
+    let mut written = Map::with_capacity_and_hasher(candidates.len(), BuildFnv::default());
+    let mut keyed = Vec::with_capacity(candidates.len());
     for c in candidates {
-        let key = write(doc.str(c.span), &mut all_keys);
+        let key = key_range(&mut written, &mut all_keys, doc.str(c.span));
         if key.is_empty() {
             continue;
         }
         let name = match c.evidence {
-            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| {
-                name_keys.entry(r).or_insert_with(|| write(name, &mut all_keys)).clone()
-            }),
+            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| key_range(&mut written, &mut all_keys, name)),
             _ => None,
         };
         keyed.push((c, key, name));
     }
     let all_keys = all_keys.as_str();
-    let mut entities: Vec<Entity<'_>> = Vec::new();
-    // Room for a name or two a candidate: growing the maps rehashes them.
+    // Room for a name or two a candidate: growing the maps rehashes them,
+    // and growing the lists copies them.
     let room = keyed.len();
+    let mut entities: Vec<Entity<'_>> = Vec::with_capacity(room);
     let mut index = Index {
         by_key: Map::with_capacity_and_hasher(room, BuildFnv::default()),
         by_word: Map::with_capacity_and_hasher(room, BuildFnv::default()),
         ..Index::default()
     };
-    let mut weak = Vec::new();
+    let mut weak = Vec::with_capacity(room);
     let mut plural = String::new();
     for (c, key, name_key) in keyed {
         let k = &all_keys[key];
@@ -992,8 +998,8 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             });
             found.filter(|_| several_words(k))
         };
-        let existing = rule_id
-            .and_then(|id| index.by_rule_id.get(id).copied())
+        let by_rule_id = rule_id.and_then(|id| index.by_rule_id.get(id).copied());
+        let existing = by_rule_id
             .or_else(|| Index::get(&index.by_key, k).find(|&e| entities[e].kind == kind))
             // Lines naming one entity ("id" of spaCy lines, `name` of ours).
             .or_else(|| name_key.and_then(|nk| Index::get(&index.by_key, nk).find(|&e| entities[e].kind == kind)))
@@ -1013,8 +1019,10 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         if let (Some(name), Some(name_key)) = (name, name_key) {
             index.add(&mut entities, e, name_key, name);
         }
-        if let Some(id) = rule_id {
-            index.by_rule_id.entry(id).or_insert(e);
+        if let Some(id) = rule_id
+            && by_rule_id.is_none()
+        {
+            index.by_rule_id.insert(id, e);
         }
     }
     let acronyms = acronym_definitions(doc, &entities);
