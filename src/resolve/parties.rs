@@ -145,8 +145,9 @@ impl<'a> Walk<'a> {
 
     /// A point such that no span starting at or after `from` and ending by
     /// it is `covered`: the start of the first span ending after `from`
-    /// (with sorted starts, no later one starts sooner). `from` never goes
-    /// back between calls.
+    /// (with sorted starts, no later one starts sooner), or 0 (nothing is
+    /// clear) when the starts are not sorted. `from` never goes back
+    /// between calls.
     fn clear_until(&mut self, from: usize) -> usize {
         if !self.sorted {
             return 0;
