@@ -63,8 +63,6 @@ pub struct RuleRegex {
 struct Starts {
     /// Every match begins with one of these, at an ASCII word boundary.
     starts: Vec<Vec<u8>>,
-    /// The bytes a match may begin with, checked before the DFA runs.
-    lead: Lead,
     /// The forward lazy DFA alone: most candidates fail within a few
     /// bytes, and a call to the full regex costs several times more.
     forward: DFA,
@@ -101,7 +99,7 @@ impl RuleRegex {
         let anchored = match starts {
             Some(starts) => {
                 let (forward, caches) = forward_dfa(&hir)?;
-                Some(Starts { starts, lead: Lead::of(forward.get_nfa()), forward, caches })
+                Some(Starts { starts, forward, caches })
             }
             None => None,
         };
@@ -144,20 +142,31 @@ pub struct RegexScan {
     buckets: Vec<Vec<Prefix>>,
     /// `singles[b]`: the regexes with the one-byte literal `b`.
     singles: Vec<Vec<usize>>,
-    /// `begins[b]`: some literal begins with byte `b`. Most word
-    /// boundaries (a space after a word) are then passed over with one
-    /// look at a table that stays in cache.
-    begins: [bool; 256],
+    /// `bytes[b]`: [`WORD`] when `b` counts as part of a word for
+    /// `(?-u:\b)`, and [`BEGINS`] when some literal begins with it.
+    bytes: [u8; 256],
+    /// `leads[i]`: what a match of regex `i` may begin with, checked here
+    /// before regex `i` is tried, from one array that stays in cache.
+    leads: Vec<Lead>,
 }
 
 impl RegexScan {
     /// The scanner of `regexes`, in the order `find` reports them.
     pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
         let mut scan =
-            RegexScan { bucket: vec![0; 1 << 16], buckets: vec![Vec::new()], singles: vec![Vec::new(); 256], begins: [false; 256] };
+            RegexScan {
+            bucket: vec![0; 1 << 16],
+            buckets: vec![Vec::new()],
+            singles: vec![Vec::new(); 256],
+            bytes: [0; 256],
+            leads: regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect(),
+        };
+        for (b, kind) in scan.bytes.iter_mut().enumerate() {
+            *kind = if ASCII_WORD[b] { WORD } else { 0 };
+        }
         for (i, r) in regexes.iter().enumerate() {
             for literal in r.anchored.iter().flat_map(|a| &a.starts) {
-                scan.begins[usize::from(literal[0])] = true;
+                scan.bytes[usize::from(literal[0])] |= BEGINS;
                 let &[b0, b1, ..] = literal.as_slice() else {
                     scan.singles[usize::from(literal[0])].push(i);
                     continue;
@@ -202,30 +211,54 @@ impl RegexScan {
     /// regex `i` begins, in text order (a place may come more than once).
     fn each_candidate(&self, text: &str, mut found: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
-        let mut was_word = false;
-        for (at, &b) in bytes.iter().enumerate() {
-            let is_word = ASCII_WORD[usize::from(b)];
-            if is_word == was_word {
-                continue;
+        // Which bytes are word bytes, and which could begin a literal, as
+        // bit masks of 64 bytes at a time: a word boundary is where the
+        // first mask changes. Testing byte by byte branched on every
+        // boundary, unpredictably, and that cost more than the work.
+        let mut word_before = 0;
+        for (block, chunk) in bytes.chunks(64).enumerate() {
+            let (mut words, mut begins) = (0u64, 0u64);
+            for (i, &b) in chunk.iter().enumerate() {
+                let kind = self.bytes[usize::from(b)];
+                words |= u64::from(kind & WORD) << i;
+                begins |= u64::from((kind & BEGINS) >> 1) << i;
             }
-            was_word = is_word;
-            if !self.begins[usize::from(b)] {
-                continue;
-            }
-            self.singles[usize::from(b)].iter().for_each(|&i| found(i, at));
-            let Some(&next) = bytes.get(at + 1) else { continue };
-            let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
-            if list.is_empty() {
-                continue;
-            }
-            let rest = &bytes[at..];
-            let first = head(rest);
-            for prefix in list.iter().filter(|p| p.begins(rest, first)) {
-                found(prefix.regex, at);
+            let mut starts = (words ^ (words << 1 | word_before)) & begins;
+            word_before = words >> 63;
+            while starts != 0 {
+                let at = block * 64 + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                self.candidates_at(bytes, at, &mut found);
             }
         }
     }
+
+    /// Calls `found(i, at)` for each regex `i` with a literal that `bytes`
+    /// has at `at`.
+    fn candidates_at(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize)) {
+        let b = bytes[at];
+        let rest = &bytes[at..];
+        for &i in &self.singles[usize::from(b)] {
+            if self.leads[i].admits(rest) {
+                found(i, at);
+            }
+        }
+        let Some(&next) = bytes.get(at + 1) else { return };
+        let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
+        if list.is_empty() {
+            return;
+        }
+        let first = head(rest);
+        for prefix in list.iter().filter(|p| p.begins(rest, first) && self.leads[p.regex].admits(rest)) {
+            found(prefix.regex, at);
+        }
+    }
 }
+
+/// [`RegexScan::bytes`]: a byte of a word.
+const WORD: u8 = 1;
+/// [`RegexScan::bytes`]: a byte some literal begins with.
+const BEGINS: u8 = 2;
 
 /// One regex's search along the walk: where its last match ended, and its
 /// matches so far.
@@ -249,9 +282,6 @@ impl<'r> Tries<'r> {
             return;
         }
         self.next = start + 1;
-        if !anchored.lead.admits(&text.as_bytes()[start..]) {
-            return;
-        }
         let cache = self.cache.get_or_insert_with(|| anchored.caches.get());
         if let Some(end) = self.regex.match_end_at(text, start, cache) {
             let caps = self.caps.get_or_insert_with(|| self.regex.regex.create_captures());
@@ -267,11 +297,12 @@ impl<'r> Tries<'r> {
 /// bytes has a transition on it. Most candidates ("the", "a", "in") are
 /// followed by words no rule wants, and this turns many of them away in a
 /// few instructions, before the DFA is started for them.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Lead {
-    /// One 256-bit set per position; a text shorter than the list is
-    /// checked only as far as it goes.
-    allowed: Vec<[u64; 4]>,
+    /// One 256-bit set per position, the first `len` of them in use; a
+    /// text shorter than that is checked only as far as it goes.
+    allowed: [[u64; 4]; LEAD_BYTES],
+    len: usize,
 }
 
 impl Lead {
@@ -279,11 +310,11 @@ impl Lead {
     /// satisfied, which only allows more. It ends where a match may already
     /// be over (then anything may follow), or at [`LEAD_BYTES`].
     fn of(nfa: &NFA) -> Lead {
+        let mut lead = Lead::default();
         let mut states = Closure::new(nfa);
         states.add(nfa.start_anchored());
-        let mut allowed = Vec::new();
-        while allowed.len() < LEAD_BYTES && !states.list.iter().any(|&s| matches!(nfa.state(s), State::Match { .. })) {
-            let mut set = [0u64; 4];
+        while lead.len < LEAD_BYTES && !states.list.iter().any(|&s| matches!(nfa.state(s), State::Match { .. })) {
+            let set = &mut lead.allowed[lead.len];
             let mut next = Closure::new(nfa);
             let mut allow = |start: u8, end: u8, to: StateID| {
                 (start..=end).for_each(|b| set[usize::from(b >> 6)] |= 1 << (b & 63));
@@ -301,15 +332,15 @@ impl Lead {
                     _ => {}
                 }
             }
-            allowed.push(set);
+            lead.len += 1;
             states = next;
         }
-        Lead { allowed }
+        lead
     }
 
     /// False when `text`, from a candidate start on, cannot begin a match.
     fn admits(&self, text: &[u8]) -> bool {
-        self.allowed.iter().zip(text).all(|(set, &b)| set[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
+        self.allowed[..self.len].iter().zip(text).all(|(set, &b)| set[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
     }
 }
 
@@ -645,13 +676,13 @@ mod tests {
 
     #[test]
     fn regexes_lead_turns_away_starts_that_cannot_match() {
-        let lead = |pattern: &str| RuleRegex::new(pattern).expect("compiles").anchored.expect("scanned").lead;
+        let lead = |pattern: &str| Lead::of(RuleRegex::new(pattern).expect("compiles").anchored.expect("scanned").forward.get_nfa());
         let the = lead(r"(?-u:\b)[Tt]he\s+(?:first|second)\s+half");
         assert!(the.admits(b"the first half") && the.admits(b"The  second") && the.admits(b"the s"));
         assert!(!the.admits(b"the company") && !the.admits(b"then") && !the.admits(b"the fourth"));
         // Once a match may be over, anything may follow.
         let may = lead(r"(?-u:\b)May(?:\s+\d{1,2})?");
-        assert_eq!(may.allowed.len(), 3);
+        assert_eq!(may.len, 3);
         assert!(may.admits(b"Mayor") && may.admits(b"May 5") && !may.admits(b"Mat"));
     }
 
