@@ -463,20 +463,24 @@ pub fn resolve(
         }
         let sentence = doc.sentences.get(doc.sentence_of(f.at.start)).copied().unwrap_or(f.at);
         let sentence = doc.around(f.at, sentence, 300);
-        let first_in = |i: usize| court_mentions.get(i).filter(|(s, _)| sentence.contains(*s));
-        let court = first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone());
-        let filed = filed_date(doc, dates, f.at, sentence);
-        let subject = subject(doc.str(Span::new(f.at.end, sentence.end)));
+        // Read only for what the case does not know yet: a case reported
+        // again mostly has all three.
+        let court = || {
+            let first_in = |i: usize| court_mentions.get(i).filter(|(s, _)| sentence.contains(*s));
+            first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone())
+        };
+        let filed = || filed_date(doc, dates, f.at, sentence);
+        let subject = || subject(doc.str(Span::new(f.at.end, sentence.end)));
         let key = (sorted(&plaintiffs), sorted(&defendants));
         match case_of.get(&key).and_then(|&i| cases.get_mut(i)) {
             Some(c) => {
-                c.court = c.court.take().or(court);
-                c.filed = c.filed.take().or(filed);
-                c.subject = c.subject.take().or(subject);
+                c.court = c.court.take().or_else(court);
+                c.filed = c.filed.take().or_else(filed);
+                c.subject = c.subject.take().or_else(subject);
             }
             None => {
                 case_of.insert(key, cases.len());
-                cases.push(Case { plaintiffs, defendants, court, filed, subject });
+                cases.push(Case { plaintiffs, defendants, court: court(), filed: filed(), subject: subject() });
             }
         }
     }
@@ -1033,9 +1037,12 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
 /// phrase after the trigger.
 fn subject(rest: &str) -> Option<String> {
     let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
-    // The first cue: every cue starts at a space, and no two at the same one.
-    let mut spaces = rest.bytes().enumerate().filter(|&(_, b)| b == b' ').map(|(i, _)| i);
-    let (at, cue) = spaces.find_map(|i| cues.iter().find(|c| rest[i..].starts_with(**c)).map(|c| (i, *c)))?;
+    // The first cue: every cue starts at a space, and no two at the same
+    // one. The byte after the space rules out most cues before a compare.
+    let bytes = rest.as_bytes();
+    let mut spaces = (0..bytes.len().saturating_sub(1)).filter(|&i| bytes[i] == b' ');
+    let cue_at = |i: usize| cues.iter().find(|c| c.as_bytes()[1] == bytes[i + 1] && rest[i..].starts_with(**c));
+    let (at, cue) = spaces.find_map(|i| cue_at(i).map(|c| (i, *c)))?;
     let mut phrase = rest.get(at + cue.len()..)?;
     // "accusing the latter of infringing ...": the charge, not the accused.
     if cue == " accusing " {
