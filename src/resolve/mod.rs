@@ -42,73 +42,150 @@ impl Selected {
 /// of one label the longer span wins, then the higher priority, then the
 /// earlier rule. Matches of different labels may overlap.
 ///
-/// One sort puts every label's matches in that order (then by start, then as
-/// found); each is kept when none of its bytes is taken yet, which a bit per
-/// byte of text tells in a word or two.
+/// Most matches overlap no other of their label, and those the policy
+/// keeps whatever the order. So each label's matches are put in text order
+/// and cut into clusters that reach into each other; only a cluster of two
+/// or more is sorted by the policy, and each match there is kept when none
+/// of its bytes is taken yet, which a bit per byte of text tells in a word
+/// or two.
 pub fn select(rules: &RuleSet, matches: Vec<Match>) -> Selected {
-    let order = policy_order(rules, &matches);
-    let text_end = order.iter().map(|o| matches[o.5].span.end).max().unwrap_or(0);
-    let mut taken = Taken(vec![0; text_end / 64 + 1]);
-    // (label, index) of the kept matches, by label and then in text order,
-    // and how many each label keeps.
-    let mut chosen: Vec<(usize, usize)> = Vec::new();
-    let mut counts: Vec<usize> = Vec::new();
-    // (start, place in `order`, index) of the matches kept for one label.
-    let mut kept: Vec<(usize, usize, usize)> = Vec::new();
-    let mut group = 0;
-    while group < order.len() {
-        let label = order[group].0;
-        let end = group + order[group..].partition_point(|o| o.0 == label);
-        kept.clear();
-        for (place, &(.., i)) in order[group..end].iter().enumerate() {
-            let span = matches[i].span;
-            // An empty span (they come last) is kept unless it lies inside a
-            // kept one; of two at one place, the later replaces the earlier.
-            let free = if span.is_empty() { !taken.get(span.start) } else { !taken.any(span.start, span.end) };
-            if free {
-                taken.set(span.start, span.end, true);
-                kept.push((span.start, place, i));
-            }
-        }
-        kept.sort_unstable();
+    let (mut entries, ends) = by_label(rules, &matches);
+    let text_end = entries.iter().map(|e| matches[e.index].span.end).max().unwrap_or(0);
+    let mut policy = Policy { rules, matches: &matches, taken: Taken(vec![0; text_end / 64 + 1]), order: Vec::new(), kept: Vec::new() };
+    // The indexes of the kept matches, by label and then in text order, and
+    // how many each label keeps.
+    let mut chosen: Vec<usize> = Vec::with_capacity(entries.len());
+    let mut counts: Vec<usize> = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for &end in &ends {
+        let list = &mut entries[start..end];
+        // Stable: a label's matches are mostly runs already sorted.
+        list.sort_by_key(|e| e.start);
         let before = chosen.len();
-        for (j, &(start, _, i)) in kept.iter().enumerate() {
-            taken.set(start, matches[i].span.end, false);
-            if kept.get(j + 1).is_none_or(|next| next.0 != start) {
-                chosen.push((label, i));
+        for cluster in clusters(list) {
+            match cluster {
+                [one] => chosen.push(one.index),
+                _ => policy.choose(cluster, &mut chosen),
             }
         }
-        if counts.len() <= label {
-            counts.resize(label + 1, 0);
-        }
-        counts[label] = chosen.len() - before;
-        group = end;
+        counts.push(chosen.len() - before);
+        start = end;
     }
-    // The keys go before the lists are built: only one of the two is held
-    // at once with the matches.
-    drop(order);
-    let mut matches: Vec<Option<Match>> = matches.into_iter().map(Some).collect();
-    let mut by_label: Vec<Vec<Match>> = counts.into_iter().map(Vec::with_capacity).collect();
-    for (label, i) in chosen {
-        by_label[label].extend(matches[i].take());
-    }
+    // The entries go before the lists are built: only one of the two is
+    // held at once with the matches.
+    drop(entries);
+    let mut matches = matches;
+    let mut chosen = chosen.into_iter();
+    let mut take = |i: usize| std::mem::replace(&mut matches[i], Match { rule: 0, span: Span::default(), groups: Vec::new() });
+    let by_label = counts.into_iter().map(|n| chosen.by_ref().take(n).map(&mut take).collect()).collect();
     Selected { by_label }
 }
 
-/// The policy's sort key: label, then longest first, highest priority
-/// first, earliest rule, earliest start, and the index as found.
-type OrderKey = (usize, Reverse<usize>, Reverse<i32>, usize, usize, usize);
+/// A match of a known rule, for the policy.
+#[derive(Clone, Copy)]
+struct Entry {
+    start: usize,
+    /// One past the last byte it can contend for: its end, or for an empty
+    /// span the byte at its place (a kept span holding that byte, or another
+    /// empty span there, decides whether it stays).
+    reach: usize,
+    /// Where it is in the matches.
+    index: usize,
+}
 
-/// The keys of the matches of known rules, sorted: by label and then in the
-/// order the policy takes them.
-fn policy_order(rules: &RuleSet, matches: &[Match]) -> Vec<OrderKey> {
-    let mut keys: Vec<OrderKey> = Vec::with_capacity(matches.len());
-    keys.extend(matches.iter().enumerate().filter_map(|(i, m)| {
-        let rule = rules.rules.get(m.rule)?;
-        Some((rule.label as usize, Reverse(m.span.len()), Reverse(rule.priority), m.rule, m.span.start, i))
-    }));
-    keys.sort_unstable();
-    keys
+/// The matches of known rules grouped by label (a counting sort), each
+/// group in the order found, and where each label's group ends.
+fn by_label(rules: &RuleSet, matches: &[Match]) -> (Vec<Entry>, Vec<usize>) {
+    let label = |m: &Match| rules.rules.get(m.rule).map(|r| r.label as usize);
+    let mut ends: Vec<usize> = Vec::new();
+    for l in matches.iter().filter_map(label) {
+        if ends.len() <= l {
+            ends.resize(l + 1, 0);
+        }
+        ends[l] += 1;
+    }
+    // Each group's start, then (once filled) its end.
+    let mut total = 0;
+    for n in &mut ends {
+        (*n, total) = (total, total + *n);
+    }
+    let mut entries = vec![Entry { start: 0, reach: 0, index: 0 }; total];
+    for (index, m) in matches.iter().enumerate() {
+        let Some(l) = label(m) else { continue };
+        let start = m.span.start;
+        entries[ends[l]] = Entry { start, reach: m.span.end.max(start.saturating_add(1)), index };
+        ends[l] += 1;
+    }
+    (entries, ends)
+}
+
+/// The runs of a list in text order whose matches reach into each other
+/// (directly or through others of the run): what the policy keeps in one
+/// run does not depend on any other.
+fn clusters(list: &[Entry]) -> impl Iterator<Item = &[Entry]> {
+    let mut rest = list;
+    std::iter::from_fn(move || {
+        let first = rest.first()?;
+        let mut reach = first.reach;
+        let more = rest[1..]
+            .iter()
+            .take_while(|e| {
+                let inside = e.start < reach;
+                reach = reach.max(e.reach);
+                inside
+            })
+            .count();
+        let (cluster, tail) = rest.split_at(1 + more);
+        rest = tail;
+        Some(cluster)
+    })
+}
+
+/// The policy's sort key within a label: longest first, highest priority
+/// first, earliest rule, earliest start, and the index as found.
+type OrderKey = (Reverse<usize>, Reverse<i32>, usize, usize, usize);
+
+/// The policy applied to clusters, with its buffers kept between them.
+struct Policy<'a> {
+    rules: &'a RuleSet,
+    matches: &'a [Match],
+    /// All clear between clusters.
+    taken: Taken,
+    order: Vec<OrderKey>,
+    /// (start, place in `order`, index) of the matches kept.
+    kept: Vec<(usize, usize, usize)>,
+}
+
+impl Policy<'_> {
+    /// Pushes the indexes of the matches of `cluster` that the policy keeps,
+    /// in text order.
+    fn choose(&mut self, cluster: &[Entry], out: &mut Vec<usize>) {
+        let matches = self.matches;
+        self.order.clear();
+        self.order.extend(cluster.iter().map(|e| {
+            let m = &matches[e.index];
+            (Reverse(m.span.len()), Reverse(self.rules.rules[m.rule].priority), m.rule, m.span.start, e.index)
+        }));
+        self.order.sort_unstable();
+        self.kept.clear();
+        for (place, &(.., i)) in self.order.iter().enumerate() {
+            let span = matches[i].span;
+            // An empty span (they come last) is kept unless it lies inside a
+            // kept one; of two at one place, the later replaces the earlier.
+            let free = if span.is_empty() { !self.taken.get(span.start) } else { !self.taken.any(span.start, span.end) };
+            if free {
+                self.taken.set(span.start, span.end, true);
+                self.kept.push((span.start, place, i));
+            }
+        }
+        self.kept.sort_unstable();
+        for (j, &(start, _, i)) in self.kept.iter().enumerate() {
+            self.taken.set(start, matches[i].span.end, false);
+            if self.kept.get(j + 1).is_none_or(|next| next.0 != start) {
+                out.push(i);
+            }
+        }
+    }
 }
 
 /// One bit per byte of text: taken by a kept match or not.
@@ -148,6 +225,7 @@ impl Taken {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     fn rules() -> RuleSet {
         let text = r#"{"id": "o.a", "label": "org", "patterns": ["Amazon", "Amazon Web Services"]}
@@ -200,8 +278,8 @@ mod tests {
         by_label
     }
 
-    #[test]
-    fn select_matches_the_first_written_policy() {
+    /// Rules of two labels, with priorities from the least to the greatest.
+    fn policy_rules() -> RuleSet {
         let text = r#"{"id": "o.a", "label": "org", "patterns": ["Amazon", "Amazon Web Services"]}
 {"id": "o.b", "label": "org", "pattern": "Web Services", "priority": 5}
 {"id": "o.c", "label": "org", "pattern": "Web", "priority": -2}
@@ -209,7 +287,38 @@ mod tests {
 {"id": "p.b", "label": "place", "pattern": "Seattle", "priority": 1}
 {"id": "p.c", "label": "place", "pattern": "Tacoma", "priority": -2147483648}
 {"id": "o.d", "label": "org", "pattern": "Acme", "priority": 2147483647}"#;
-        let rules = RuleSet::from_files(vec![("t.jsonl".into(), text.into())]).unwrap();
+        RuleSet::from_files(vec![("t.jsonl".into(), text.into())]).unwrap()
+    }
+
+    /// Checks that `select` keeps what the first-written policy keeps.
+    fn assert_agrees(rules: &RuleSet, matches: Vec<Match>, case: &str) {
+        let expected = reference(rules, matches.clone());
+        let got = select(rules, matches);
+        for label in [Label::Org, Label::Place, Label::Court] {
+            let want = expected.get(&label).map(Vec::as_slice).unwrap_or(&[]);
+            let have = got.of(label);
+            let show = |l: &[Match]| l.iter().map(|m| (m.rule, m.span, m.groups.clone())).collect::<Vec<_>>();
+            assert_eq!(show(have), show(want), "{case}, {label:?}");
+        }
+    }
+
+    /// Matches of the given rules and spans, in that order; a copy of one
+    /// (the same rule and span) differs from it by its groups.
+    fn matches_of(raw: &[(usize, usize, usize, bool)]) -> Vec<Match> {
+        let mut matches = Vec::new();
+        for (i, &(rule, start, len, copied)) in raw.iter().enumerate() {
+            let m = Match { rule, span: Span::new(start, start + len), groups: vec![Some(Span::new(i, i))] };
+            if copied {
+                matches.push(Match { groups: vec![None], ..m.clone() });
+            }
+            matches.push(m);
+        }
+        matches
+    }
+
+    #[test]
+    fn select_matches_the_first_written_policy() {
+        let rules = policy_rules();
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |n: usize| {
             state ^= state << 13;
@@ -221,23 +330,19 @@ mod tests {
             let width = 8 + round % 200;
             // Spans of 0 to 9 bytes, some repeated with the same rule (the
             // groups tell the copies apart), and a rule index out of range.
-            let mut matches = Vec::new();
-            for i in 0..next(40) {
-                let start = next(width);
-                let m = Match { rule: next(rules.rules.len() + 1), span: Span::new(start, start + next(10)), groups: vec![Some(Span::new(i, i))] };
-                if next(8) == 0 {
-                    matches.push(Match { groups: vec![None], ..m.clone() });
-                }
-                matches.push(m);
-            }
-            let expected = reference(&rules, matches.clone());
-            let got = select(&rules, matches);
-            for label in [Label::Org, Label::Place, Label::Court] {
-                let want = expected.get(&label).map(Vec::as_slice).unwrap_or(&[]);
-                let have = got.of(label);
-                let show = |l: &[Match]| l.iter().map(|m| (m.rule, m.span, m.groups.clone())).collect::<Vec<_>>();
-                assert_eq!(show(have), show(want), "round {round}, {label:?}");
-            }
+            let raw: Vec<_> = (0..next(40)).map(|_| (next(rules.rules.len() + 1), next(width), next(10), next(8) == 0)).collect();
+            assert_agrees(&rules, matches_of(&raw), &format!("round {round}"));
+        }
+    }
+
+    proptest::proptest! {
+        /// Spans packed tight or spread out, long or empty, copied, and of
+        /// an unknown rule: clusters of every shape.
+        #[test]
+        fn select_agrees_with_the_first_written_policy(
+            raw in (1usize..400).prop_flat_map(|width| proptest::collection::vec((0usize..8, 0..width, 0usize..40, proptest::bool::weighted(0.1)), 0..150)),
+        ) {
+            assert_agrees(&policy_rules(), matches_of(&raw), "proptest");
         }
     }
 }
