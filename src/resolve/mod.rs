@@ -50,8 +50,7 @@ impl Selected {
 /// or two.
 pub fn select(rules: &RuleSet, matches: Vec<Match>) -> Selected {
     let (mut entries, ends) = by_label(rules, &matches);
-    let text_end = entries.iter().map(|e| matches[e.index].span.end).max().unwrap_or(0);
-    let mut policy = Policy { rules, matches: &matches, taken: Taken(vec![0; text_end / 64 + 1]), order: Vec::new(), kept: Vec::new() };
+    let mut policy = Policy { rules, matches: &matches, taken: ByteSet::default(), order: Vec::new(), kept: Vec::new() };
     // The indexes of the kept matches, by label and then in text order, and
     // how many each label keeps.
     let mut chosen: Vec<usize> = Vec::with_capacity(entries.len());
@@ -149,8 +148,8 @@ type OrderKey = (Reverse<usize>, Reverse<i32>, usize, usize, usize);
 struct Policy<'a> {
     rules: &'a RuleSet,
     matches: &'a [Match],
-    /// All clear between clusters.
-    taken: Taken,
+    /// The bytes of the kept matches; clear between clusters.
+    taken: ByteSet,
     order: Vec<OrderKey>,
     /// (start, place in `order`, index) of the matches kept.
     kept: Vec<(usize, usize, usize)>,
@@ -172,15 +171,15 @@ impl Policy<'_> {
             let span = matches[i].span;
             // An empty span (they come last) is kept unless it lies inside a
             // kept one; of two at one place, the later replaces the earlier.
-            let free = if span.is_empty() { !self.taken.get(span.start) } else { !self.taken.any(span.start, span.end) };
+            let free = if span.is_empty() { !self.taken.get(span.start) } else { !self.taken.overlaps(span) };
             if free {
-                self.taken.set(span.start, span.end, true);
+                self.taken.insert(span);
                 self.kept.push((span.start, place, i));
             }
         }
         self.kept.sort_unstable();
         for (j, &(start, _, i)) in self.kept.iter().enumerate() {
-            self.taken.set(start, matches[i].span.end, false);
+            self.taken.remove(matches[i].span);
             if self.kept.get(j + 1).is_none_or(|next| next.0 != start) {
                 out.push(i);
             }
@@ -188,10 +187,20 @@ impl Policy<'_> {
     }
 }
 
-/// One bit per byte of text: taken by a kept match or not.
-struct Taken(Vec<u64>);
+/// One bit per byte of text: the bytes some spans hold. It fills in one
+/// pass over spans in any order, where a `SpanSet` sorts them first, and it
+/// answers for the bytes of a span: an empty span overlaps nothing.
+#[derive(Debug, Default)]
+pub(crate) struct ByteSet(Vec<u64>);
 
-impl Taken {
+impl ByteSet {
+    /// The bytes of `spans`.
+    pub(crate) fn new(spans: impl IntoIterator<Item = Span>) -> ByteSet {
+        let mut set = ByteSet::default();
+        spans.into_iter().for_each(|s| set.insert(s));
+        set
+    }
+
     /// The bits of `start..end` word by word, as (word, mask).
     fn words(start: usize, end: usize) -> impl Iterator<Item = (usize, u64)> {
         // None for an empty span.
@@ -207,18 +216,22 @@ impl Taken {
         self.0.get(byte / 64).is_some_and(|w| w >> (byte % 64) & 1 == 1)
     }
 
-    fn any(&self, start: usize, end: usize) -> bool {
-        Taken::words(start, end).any(|(w, mask)| self.0[w] & mask != 0)
+    /// True when some byte of `span` is in the set.
+    pub(crate) fn overlaps(&self, span: Span) -> bool {
+        ByteSet::words(span.start, span.end).any(|(w, mask)| self.0.get(w).is_some_and(|bits| bits & mask != 0))
     }
 
-    fn set(&mut self, start: usize, end: usize, on: bool) {
-        for (w, mask) in Taken::words(start, end) {
-            if on {
-                self.0[w] |= mask;
-            } else {
-                self.0[w] &= !mask;
-            }
+    /// Adds the bytes of `span`.
+    pub(crate) fn insert(&mut self, span: Span) {
+        if span.start < span.end && self.0.len() <= (span.end - 1) / 64 {
+            self.0.resize((span.end - 1) / 64 + 1, 0);
         }
+        ByteSet::words(span.start, span.end).for_each(|(w, mask)| self.0[w] |= mask);
+    }
+
+    /// Takes out the bytes of `span`, which the set holds.
+    fn remove(&mut self, span: Span) {
+        ByteSet::words(span.start, span.end).for_each(|(w, mask)| self.0[w] &= !mask);
     }
 }
 
@@ -336,6 +349,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A `ByteSet` tells what the `SpanSet` it replaces tells of every
+        /// non-empty span: spans short and long, across word boundaries,
+        /// nested, empty, past the end of all others.
+        #[test]
+        fn byte_set_overlaps_as_span_set_does(
+            spans in proptest::collection::vec((0usize..300, 0usize..140), 0..40),
+            queries in proptest::collection::vec((0usize..460, 1usize..140), 1..40),
+        ) {
+            let spans: Vec<Span> = spans.iter().map(|&(start, len)| Span::new(start, start + len)).collect();
+            let bytes = ByteSet::new(spans.iter().copied());
+            let oracle = crate::span::SpanSet::new(spans);
+            // Every single byte too, the word boundaries among them.
+            for (start, len) in queries.into_iter().chain((0..460).map(|b| (b, 1))) {
+                let q = Span::new(start, start + len);
+                proptest::prop_assert_eq!(bytes.overlaps(q), oracle.overlaps(q), "{:?}", q);
+            }
+        }
+
         /// Spans packed tight or spread out, long or empty, copied, and of
         /// an unknown rule: clusters of every shape.
         #[test]

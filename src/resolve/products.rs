@@ -16,9 +16,9 @@ use regex::Regex;
 
 use crate::document::{Document, Shape};
 use crate::rules::{Label, RuleSet};
-use crate::span::{Span, SpanSet};
+use crate::span::Span;
 
-use super::{Mention, Selected};
+use super::{ByteSet, Mention, Selected};
 
 /// One product and its mentions.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ const MODEL_WORDS: [&str; 20] = [
 
 /// A product span extended over the model words and numbers after it
 /// ("Galaxy" + " S24 Ultra"), never into a date.
-fn with_model(doc: &Document<'_>, span: Span, blocked: &SpanSet) -> Span {
+fn with_model(doc: &Document<'_>, span: Span, blocked: &ByteSet) -> Span {
     let mut end = span.end;
     let mut i = doc.token_at(span.end);
     while let Some(t) = doc.tokens.get(i) {
@@ -87,7 +87,7 @@ fn before_product_nouns(
     doc: &Document<'_>,
     rules: &RuleSet,
     selected: &Selected,
-    stops: &SpanSet,
+    stops: &ByteSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
     for noun in selected.of(Label::ProductNoun) {
@@ -129,9 +129,9 @@ fn listed_with_products(
     doc: &Document<'_>,
     cues: &[(usize, &str)],
     found: &[(Span, Option<usize>, Option<String>)],
-    stops: &SpanSet,
+    stops: &ByteSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
-    let known = SpanSet::new(found.iter().map(|(s, _, _)| *s));
+    let known = ByteSet::new(found.iter().map(|(s, _, _)| *s));
     let mut out = Vec::new();
     for &(at, cue) in cues.iter().filter(|(_, cue)| starts_list(cue)) {
         let mut i = doc.token_at(at + cue.len());
@@ -168,7 +168,7 @@ fn trademarked(
     rules: &RuleSet,
     selected: &Selected,
     cues: &[(usize, &str)],
-    stops: &SpanSet,
+    stops: &ByteSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
     for &(at, _) in cues.iter().filter(|(_, cue)| !starts_list(cue)) {
@@ -199,7 +199,7 @@ fn tails(text: &str) -> impl Iterator<Item = &str> {
 /// Finds the products; `blocked` spans (sorted) are never products.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
-    let corporate = SpanSet::new([Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
+    let corporate = ByteSet::new([Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
     // A name that runs on into a corporate word is a company's ("Zenith
     // Galaxy Partners, LLC"), not a product.
     let runs_into_company = |end: usize| {
@@ -212,7 +212,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         }
         false
     };
-    let blocked_set = SpanSet::new(blocked.iter().copied());
+    let blocked_set = ByteSet::new(blocked.iter().copied());
     for m in selected.of(Label::Product) {
         if runs_into_company(m.span.end) {
             continue;
@@ -221,13 +221,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         found.push((with_model(doc, m.span, &blocked_set), Some(m.rule), owner));
     }
     let stop_labels = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org];
-    // Gathered with their room known: thousands of spans in a long article.
-    let mut stop_spans = Vec::with_capacity(stop_labels.iter().map(|l| selected.of(*l).len()).sum::<usize>() + blocked.len());
-    for l in stop_labels {
-        stop_spans.extend(selected.of(l).iter().map(|m| m.span));
-    }
-    stop_spans.extend_from_slice(blocked);
-    let stops = SpanSet::new(stop_spans);
+    let stop_spans = stop_labels.iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span));
+    let stops = ByteSet::new(stop_spans.chain(blocked.iter().copied()));
     // Found in text order; each found span is unique to its cue, so the
     // order of cues does not reach the output.
     let cues: Vec<(usize, &str)> = CUES.find_iter(doc.text).map(|m| (m.start(), m.as_str())).collect();
