@@ -74,8 +74,7 @@ impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
     pub fn new(text: &'t str, abbreviations: &Abbreviations) -> Document<'t> {
         let mut tokens = tokenize(text, abbreviations);
-        let paragraphs = paragraphs(text);
-        let sentences = sentences(text, &tokens, abbreviations);
+        let (sentences, paragraphs) = sentences_and_paragraphs(text, &tokens, abbreviations);
         // Each sentence takes the tokens that start before its end; the last
         // one takes the rest.
         let mut rest = &mut tokens[..];
@@ -124,26 +123,91 @@ impl<'t> Document<'t> {
     }
 }
 
+/// What each ASCII byte tells `shape` about a word that starts with a
+/// capital: `LETTER` for a letter, `LOWER` for a lower-case one, `OTHER` for
+/// a byte that is not ASCII.
+const SHAPE_BITS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if !c.is_ascii() {
+            OTHER
+        } else if c.is_ascii_lowercase() {
+            LETTER | LOWER
+        } else if c.is_ascii_uppercase() {
+            LETTER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+const LETTER: u8 = 1;
+const LOWER: u8 = 2;
+const OTHER: u8 = 4;
+
+/// A word's shape as far as its first byte tells it; `None` when the rest
+/// of the word is needed too (a capital, or a byte that is not ASCII).
+const SHAPE_OF_FIRST: [Option<Shape>; 256] = {
+    let mut table = [None; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() {
+            Some(Shape::Number)
+        } else if c.is_ascii_lowercase() {
+            Some(Shape::Lower)
+        } else if c.is_ascii_uppercase() {
+            None
+        } else {
+            Some(Shape::Punct)
+        };
+        b += 1;
+    }
+    table
+};
+
+#[inline(always)]
 fn shape(word: &str) -> Shape {
     // ASCII has no other digits, cases or letters than these, so an ASCII
-    // first character is told by its byte.
+    // word is told by its bytes.
     match word.as_bytes().first() {
-        None => return Shape::Punct,
-        Some(b'0'..=b'9') => return Shape::Number,
-        Some(b'a'..=b'z') => return Shape::Lower,
-        Some(b'A'..=b'Z') => {}
-        Some(b) if b.is_ascii() => return Shape::Punct,
-        Some(_) => {
-            let first = word.chars().next().unwrap_or_default();
-            if first.is_numeric() {
-                return Shape::Number;
-            }
-            if first.is_lowercase() {
-                return Shape::Lower;
-            }
-            if !first.is_uppercase() {
-                return Shape::Punct;
-            }
+        None => Shape::Punct,
+        Some(&b) => match SHAPE_OF_FIRST[b as usize] {
+            Some(shape) => shape,
+            None => shape_of_rest(word),
+        },
+    }
+}
+
+/// The shape of a word that starts with a capital or a character that is
+/// not ASCII.
+#[inline(never)]
+fn shape_of_rest(word: &str) -> Shape {
+    let bytes = word.as_bytes();
+    if bytes[0].is_ascii() {
+        let seen = bytes[1..].iter().fold(0, |seen, &b| seen | SHAPE_BITS[b as usize]);
+        if seen & OTHER == 0 {
+            return if seen & LETTER == 0 {
+                Shape::Initial
+            } else if seen & LOWER == 0 {
+                Shape::Upper
+            } else {
+                Shape::Title
+            };
+        }
+    } else {
+        let first = word.chars().next().unwrap_or_default();
+        if first.is_numeric() {
+            return Shape::Number;
+        }
+        if first.is_lowercase() {
+            return Shape::Lower;
+        }
+        if !first.is_uppercase() {
+            return Shape::Punct;
         }
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
@@ -161,88 +225,102 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
     // News copy has a token every five and a half bytes or so: reserving a
     // little more than that saves the copies of a growing vector.
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
-    let push = |start: usize, word: &str, out: &mut Vec<Token>| {
-        let span = Span::new(start, start + word.len());
-        out.push(Token { span, shape: shape(word), sentence: 0 });
-    };
-    crate::segment::each_word(text, |start, word| {
-        if word.chars().all(char::is_whitespace) {
+    let bytes = text.as_bytes();
+    crate::segment::each_word(text, #[inline(always)] |start, end| {
+        // A period right after an abbreviation, an initial or a dotted
+        // acronym ("U.S") belongs to it (and the word keeps its shape).
+        if bytes[start] == b'.' && end == start + 1 && joins_period(text, &mut out, start, abbreviations) {
             return;
         }
-        // A period right after an abbreviation, an initial or a dotted
-        // acronym ("U.S") belongs to it.
-        if word == "."
-            && let Some(prev) = out.last_mut() {
-                let prev_word = prev.span.text(text);
-                let dotted = || prev_word.contains('.') && prev_word.chars().any(char::is_alphabetic);
-                let joined = prev.span.end == start
-                    && (prev.shape == Shape::Initial || dotted() || abbreviations.words.contains(prev_word));
-                if joined {
-                    prev.span.end = start + 1;
-                    prev.shape = shape(prev.span.text(text));
-                    return;
-                }
-            }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
-        let possessive = match word.as_bytes().last() {
-            Some(b's') => ["'s", "\u{2019}s"].iter().find(|p| word.len() > p.len() && word.ends_with(*p)),
-            _ => None,
-        };
-        match possessive {
-            Some(p) => {
-                let cut = word.len() - p.len();
-                push(start, &word[..cut], &mut out);
-                push(start + cut, &word[cut..], &mut out);
-            }
-            None => push(start, word, &mut out),
+        if bytes[end - 1] == b's' && possessive(text, &mut out, start, end) {
+            return;
         }
+        let shape = shape(&text[start..end]);
+        out.push(Token { span: Span::new(start, end), shape, sentence: 0 });
     });
     out
 }
 
-fn paragraphs(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for line in text.split('\n') {
-        let trimmed = line.trim();
-        if !trimmed.is_empty() {
-            let lead = line.len() - line.trim_start().len();
-            out.push(Span::new(start + lead, start + lead + trimmed.len()));
-        }
-        start += line.len() + 1;
+/// Joins the period at byte `at` to the token before it when that token is
+/// an abbreviation, an initial or a dotted acronym; false when it does not.
+#[inline(never)]
+fn joins_period(text: &str, out: &mut [Token], at: usize, abbreviations: &Abbreviations) -> bool {
+    let Some(prev) = out.last_mut().filter(|prev| prev.span.end == at) else { return false };
+    let prev_word = prev.span.text(text);
+    let dotted = || prev_word.as_bytes().contains(&b'.') && prev_word.chars().any(char::is_alphabetic);
+    let joined = prev.shape == Shape::Initial || dotted() || abbreviations.words.contains(prev_word);
+    if joined {
+        // A period changes neither the first character nor the letters.
+        prev.span.end = at + 1;
     }
-    out
+    joined
 }
 
-fn sentences(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> Vec<Span> {
+/// Pushes the word `text[start..end]` as two tokens when it ends in a
+/// possessive "'s"; false when it does not.
+#[inline(never)]
+fn possessive(text: &str, out: &mut Vec<Token>, start: usize, end: usize) -> bool {
+    let cut = match &text.as_bytes()[start..end] {
+        [.., b'\'', b's'] if end - start > 2 => end - 2,
+        [.., 0xe2, 0x80, 0x99, b's'] if end - start > 4 => end - 4,
+        _ => return false,
+    };
+    for (start, end) in [(start, cut), (cut, end)] {
+        out.push(Token { span: Span::new(start, end), shape: shape(&text[start..end]), sentence: 0 });
+    }
+    true
+}
+
+/// The sentences and the paragraphs (non-empty lines, trimmed) of `text`.
+/// Paragraphs are read off the sentence pieces: a piece never holds a line
+/// break but at its end (UAX #29, SB4), so a line's text runs from its first
+/// piece's trimmed start to its last one's trimmed end.
+fn sentences_and_paragraphs(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>) {
     let mut out: Vec<Span> = Vec::new();
+    let mut paragraphs: Vec<Span> = Vec::new();
+    // The paragraph being read, and whether a line break came after the
+    // last sentence piece.
+    let (mut paragraph, mut line_break): (Option<Span>, bool) = (None, false);
     // How the sentence so far ends: in an abbreviation whose period never
     // ends one, or in any abbreviation (before a company suffix).
     let (mut glue, mut after_abbreviation) = (false, false);
+    // The stem of a lone period is the empty word.
+    let empty_never_final = abbreviations.never_final.contains("");
+    let empty_word = abbreviations.words.contains("");
+    // Tokens that end before the pieces still to come.
+    let mut passed = 0;
     crate::segment::each_sentence(text, |start, end| {
         let piece = &text[start..end];
         let trimmed = piece.trim_end();
-        if trimmed.is_empty() {
-            return;
+        if !trimmed.is_empty() {
+            let lead = piece.len() - piece.trim_start().len();
+            let span = Span::new(start + lead, start + trimmed.len());
+            let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
+            match out.last_mut() {
+                Some(last) if joins && !line_break => last.end = span.end,
+                _ => out.push(span),
+            }
+            line_break = false;
+            paragraph = Some(Span::new(paragraph.map_or(span.start, |p| p.start), span.end));
+            passed += tokens[passed..].partition_point(|t| t.span.end < span.end);
+            let last = tokens.get(passed).filter(|t| t.span.end == span.end);
+            match last.map(|t| t.span.text(text).strip_suffix('.')) {
+                Some(Some(stem)) => {
+                    glue = last.is_some_and(|t| t.shape == Shape::Initial)
+                        || if stem.is_empty() { empty_never_final } else { abbreviations.never_final.contains(stem) };
+                    after_abbreviation = if stem.is_empty() { empty_word } else { abbreviations.words.contains(stem) };
+                }
+                _ => (glue, after_abbreviation) = (false, false),
+            }
         }
-        let lead = piece.len() - piece.trim_start().len();
-        let span = Span::new(start + lead, start + trimmed.len());
-        let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
-        match out.last_mut() {
-            Some(last) if joins && !text.get(last.end..span.start).unwrap_or("\n").contains('\n') => last.end = span.end,
-            _ => out.push(span),
+        if piece.ends_with('\n') {
+            line_break = true;
+            paragraphs.extend(paragraph.take());
         }
-        let last = token_ending_at(tokens, span.end).map(|t| (t, t.span.text(text)));
-        let stem = last.and_then(|(_, word)| word.strip_suffix('.'));
-        glue = last.is_some_and(|(t, _)| t.shape == Shape::Initial) && stem.is_some()
-            || stem.is_some_and(|s| abbreviations.never_final.contains(s));
-        after_abbreviation = stem.is_some_and(|s| abbreviations.words.contains(s));
     });
-    out
-}
-
-fn token_ending_at(tokens: &[Token], end: usize) -> Option<&Token> {
-    tokens.get(tokens.partition_point(|t| t.span.end < end)).filter(|t| t.span.end == end)
+    paragraphs.extend(paragraph);
+    (out, paragraphs)
 }
 
 /// True when the sentence piece starting at `start` starts with a company
