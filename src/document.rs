@@ -73,8 +73,8 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
     pub fn new(text: &'t str, abbreviations: &Abbreviations) -> Document<'t> {
-        let mut tokens = tokenize(text, abbreviations);
-        let (sentences, paragraphs) = sentences_and_paragraphs(text, &tokens, abbreviations);
+        let (mut tokens, starts) = tokenize(text, abbreviations);
+        let (sentences, paragraphs) = sentences_and_paragraphs(text, &tokens, &starts, abbreviations);
         // Each sentence takes the tokens that start before its end; the last
         // one takes the rest.
         let mut rest = &mut tokens[..];
@@ -221,25 +221,27 @@ fn shape_of_rest(word: &str) -> Shape {
     }
 }
 
-fn tokenize(text: &str, abbreviations: &Abbreviations) -> Vec<Token> {
+/// The tokens of `text`, and the byte offsets where sentence pieces start
+/// (after the first), which the same walk finds.
+fn tokenize(text: &str, abbreviations: &Abbreviations) -> (Vec<Token>, Vec<usize>) {
     // News copy has a token every five and a half bytes or so: reserving a
     // little more than that saves the copies of a growing vector.
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
-    crate::segment::each_word(text, #[inline(always)] |start, end| {
+    let starts = crate::segment::words_and_sentences(text, #[inline(always)] |start, end| {
         // A period right after an abbreviation, an initial or a dotted
         // acronym ("U.S") belongs to it (and the word keeps its shape).
         if bytes[start] == b'.' && end == start + 1 && joins_period(text, &mut out, start, abbreviations) {
             return;
         }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
-        if bytes[end - 1] == b's' && possessive(text, &mut out, start, end) {
-            return;
+        let cut = possessive(bytes, start, end).unwrap_or(end);
+        out.push(Token { span: Span::new(start, cut), shape: shape(&text[start..cut]), sentence: 0 });
+        if cut < end {
+            out.push(Token { span: Span::new(cut, end), shape: Shape::Punct, sentence: 0 });
         }
-        let shape = shape(&text[start..end]);
-        out.push(Token { span: Span::new(start, end), shape, sentence: 0 });
     });
-    out
+    (out, starts)
 }
 
 /// Joins the period at byte `at` to the token before it when that token is
@@ -257,28 +259,28 @@ fn joins_period(text: &str, out: &mut [Token], at: usize, abbreviations: &Abbrev
     joined
 }
 
-/// Pushes the word `text[start..end]` as two tokens when it ends in a
-/// possessive "'s"; false when it does not.
-#[inline(never)]
-fn possessive(text: &str, out: &mut Vec<Token>, start: usize, end: usize) -> bool {
-    let cut = match &text.as_bytes()[start..end] {
-        [.., b'\'', b's'] if end - start > 2 => end - 2,
-        [.., 0xe2, 0x80, 0x99, b's'] if end - start > 4 => end - 4,
-        _ => return false,
-    };
-    for (start, end) in [(start, cut), (cut, end)] {
-        out.push(Token { span: Span::new(start, end), shape: shape(&text[start..end]), sentence: 0 });
+/// Where the possessive "'s" (or "’s") that ends the word
+/// `bytes[start..end]` starts, when something comes before it. Both start
+/// with punctuation, so the token has that shape.
+#[inline(always)]
+fn possessive(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    if bytes[end - 1] != b's' || end - start < 3 {
+        return None;
     }
-    true
+    match &bytes[start..end] {
+        [.., b'\'', b's'] => Some(end - 2),
+        [.., 0xe2, 0x80, 0x99, b's'] if end - start > 4 => Some(end - 4),
+        _ => None,
+    }
 }
 
 /// The sentences and the paragraphs (non-empty lines, trimmed) of `text`.
 /// Paragraphs are read off the sentence pieces: a piece never holds a line
 /// break but at its end (UAX #29, SB4), so a line's text runs from its first
 /// piece's trimmed start to its last one's trimmed end.
-fn sentences_and_paragraphs(text: &str, tokens: &[Token], abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>) {
-    let mut out: Vec<Span> = Vec::new();
-    let mut paragraphs: Vec<Span> = Vec::new();
+fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>) {
+    let mut out: Vec<Span> = Vec::with_capacity(starts.len() + 1);
+    let mut paragraphs: Vec<Span> = Vec::with_capacity(starts.len() + 1);
     // The paragraph being read, and whether a line break came after the
     // last sentence piece.
     let (mut paragraph, mut line_break): (Option<Span>, bool) = (None, false);
@@ -290,7 +292,8 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], abbreviations: &Abbrev
     let empty_word = abbreviations.words.contains("");
     // Tokens that end before the pieces still to come.
     let mut passed = 0;
-    crate::segment::each_sentence(text, |start, end| {
+    let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
+    for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
         let piece = &text[start..end];
         let trimmed = piece.trim_end();
         if !trimmed.is_empty() {
@@ -318,7 +321,7 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], abbreviations: &Abbrev
             line_break = true;
             paragraphs.extend(paragraph.take());
         }
-    });
+    }
     paragraphs.extend(paragraph);
     (out, paragraphs)
 }
@@ -498,7 +501,7 @@ mod tests {
             2 => Just(" ".to_string()),
             2 => prop::sample::select(vec![
                 "Mr.", "Inc.", "U.S.", "Co.", "Ltd.", "T.", "Nokia's", "AWS", "O\u{2019}Neil\u{2019}s", "3.5", "1,250",
-                "e.g.", "\u{c9}t\u{e9}", "Soci\u{e9}t\u{e9}", "\u{c6}", "\u{1c5}a", "\u{2160}V", "co_op", "don't",
+                "e.g.", "x's", "I\u{2019}s", "'s", "\u{2019}s", "\u{c9}t\u{e9}", "Soci\u{e9}t\u{e9}", "\u{c6}", "\u{1c5}a", "\u{2160}V", "co_op", "don't",
             ]).prop_map(String::from),
             3 => "[ .,;:!?'\"()\u{2019}\u{201c}\u{201d}\u{2014}\u{2013}\u{a0}\t\r\n-]{1,3}",
             1 => "[\u{85}\u{2028}\u{2029}\u{b7}\u{ab}\u{bb}\u{20ac}\u{300}\u{65e5}\u{3002}\u{feff}0-9_$%&]",

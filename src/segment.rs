@@ -71,86 +71,75 @@ const fn class_of(c: char) -> Option<Class> {
     })
 }
 
-/// Which bytes can start a character that ends a sentence or a paragraph:
-/// CR, LF, the terminals, and every lead byte of a multi-byte character
-/// (U+0085, U+2028 and U+2029 are separators; the rest are looked at and
-/// passed over). Continuation bytes are never in it, so a scan that stops at
-/// one of these bytes stops on a character boundary.
-const SENTENCE_STOPS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = if b < 128 {
-            matches!(ASCII_SENTENCE[b], Class::Cr | Class::Lf | Class::Sep | Class::ATerm | Class::STerm)
-        } else {
-            b >= 0xc0
-        };
-        b += 1;
-    }
-    table
-};
-
-/// Calls `found(start, end)` for each piece of `text` between sentence
-/// bounds, in order, as `split_sentence_bound_indices` would cut it.
-pub fn each_sentence(text: &str, mut found: impl FnMut(usize, usize)) {
-    if !all_known(text, |c| class_of(c).is_some()) {
-        text.split_sentence_bound_indices().for_each(|(i, s)| found(i, i + s.len()));
-        return;
-    }
-    let mut start = 0;
-    sentence_starts_fast(text, |k| {
-        if k < text.len() {
-            found(start, k);
-            start = k;
-        }
-    });
-    if start < text.len() {
-        found(start, text.len());
-    }
+/// Sentence bounds for text whose characters all have a sentence class.
+/// The rules act only at the characters that can end a sentence (CR, LF, a
+/// separator, a terminal), so the walk over the words shows it those, in
+/// order, and every other character just continues the sentence.
+struct SentenceBounds<'t> {
+    text: &'t str,
+    /// Where the rules stopped reading: a stop before it was read with an
+    /// earlier one (the LF of CR LF, a separator after a terminal).
+    next: usize,
+    /// Byte offsets where sentences start, after the first.
+    starts: Vec<usize>,
 }
 
-/// The fast path of `each_sentence`: calls `push(k)` for each byte offset
-/// where a sentence starts (after the first), in increasing order, possibly
-/// ending with `text.len()`.
-fn sentence_starts_fast(text: &str, mut push: impl FnMut(usize)) {
-    let bytes = text.as_bytes();
-    // The class of the character at byte `i` and the byte after it.
-    let at = |i: usize| -> Option<(Class, usize)> {
-        let &b = bytes.get(i)?;
-        if b.is_ascii() {
-            return Some((ASCII_SENTENCE[b as usize], i + 1));
+impl<'t> SentenceBounds<'t> {
+    fn new(text: &'t str) -> SentenceBounds<'t> {
+        SentenceBounds { text, next: 0, starts: Vec::with_capacity(text.len() / 64) }
+    }
+
+    /// Applies the rules at the stop at byte `k`.
+    #[inline(never)]
+    fn stop(&mut self, k: usize) {
+        if k >= self.next {
+            self.next = self.rules_at(k);
         }
-        let c = char_at(text, i);
-        Some((class_of(c).unwrap_or(Class::Other), i + c.len_utf8()))
-    };
-    let class_at = |i: usize| at(i).map(|(c, _)| c);
-    // The class of the character that ends at byte `i`.
-    let class_before = |i: usize| match i.checked_sub(1).map(|j| bytes[j]) {
-        None => None,
-        Some(b) if b.is_ascii() => Some(ASCII_SENTENCE[b as usize]),
-        Some(_) => text[..i].chars().next_back().and_then(class_of),
-    };
-    let skip = |mut i: usize, what: Class| {
-        while let Some((c, next)) = at(i) {
-            if c != what {
-                break;
+    }
+
+    /// Records a bound at byte `k` (none at the end of the text).
+    fn push(&mut self, k: usize) {
+        if k < self.text.len() {
+            self.starts.push(k);
+        }
+    }
+
+    /// SB3 to SB11 at the stop at byte `k`: records the bound it makes, if
+    /// any, and returns the byte where reading goes on.
+    fn rules_at(&mut self, k: usize) -> usize {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        // The class of the character at byte `i` and the byte after it.
+        let at = |i: usize| -> Option<(Class, usize)> {
+            let &b = bytes.get(i)?;
+            if b.is_ascii() {
+                return Some((ASCII_SENTENCE[b as usize], i + 1));
             }
-            i = next;
-        }
-        i
-    };
-    let mut k = 0;
-    loop {
-        // Every other character just continues the sentence.
-        while k < bytes.len() && !SENTENCE_STOPS[bytes[k] as usize] {
-            k += 1;
-        }
-        let Some((here, after_here)) = at(k) else { break };
+            let c = char_at(text, i);
+            Some((class_of(c).unwrap_or(Class::Other), i + c.len_utf8()))
+        };
+        let class_at = |i: usize| at(i).map(|(c, _)| c);
+        // The class of the character that ends at byte `i`.
+        let class_before = |i: usize| match i.checked_sub(1).map(|j| bytes[j]) {
+            None => None,
+            Some(b) if b.is_ascii() => Some(ASCII_SENTENCE[b as usize]),
+            Some(_) => text[..i].chars().next_back().and_then(class_of),
+        };
+        let skip = |mut i: usize, what: Class| {
+            while let Some((c, next)) = at(i) {
+                if c != what {
+                    break;
+                }
+                i = next;
+            }
+            i
+        };
+        let Some((here, after_here)) = at(k) else { return k };
         match here {
             // SB3, SB4: break after a paragraph separator (CR LF is one).
             Class::Cr | Class::Lf | Class::Sep => {
-                k = if here == Class::Cr && class_at(after_here) == Some(Class::Lf) { after_here + 1 } else { after_here };
-                push(k);
+                let k = if here == Class::Cr && class_at(after_here) == Some(Class::Lf) { after_here + 1 } else { after_here };
+                self.push(k);
+                k
             }
             Class::ATerm | Class::STerm => {
                 // SB6, SB7: "3.5", "U.S" do not end a sentence.
@@ -160,8 +149,7 @@ fn sentence_starts_fast(text: &str, mut push: impl FnMut(usize)) {
                     if after == Some(Class::Numeric)
                         || matches!(before, Some(Class::Upper | Class::Lower)) && after == Some(Class::Upper)
                     {
-                        k = after_here;
-                        continue;
+                        return after_here;
                     }
                 }
                 let j = skip(skip(after_here, Class::Close), Class::Sp);
@@ -173,27 +161,28 @@ fn sentence_starts_fast(text: &str, mut push: impl FnMut(usize)) {
                         m = next;
                     }
                     if class_at(m) == Some(Class::Lower) {
-                        k = j;
-                        continue;
+                        return j;
                     }
                 }
-                k = j;
                 match at(j) {
                     // SB8a: a comma or another terminal continues it.
-                    Some((Class::SContinue | Class::ATerm | Class::STerm, _)) | None => {}
+                    Some((Class::SContinue | Class::ATerm | Class::STerm, _)) | None => j,
                     // SB11: the break comes after one paragraph separator.
                     Some((Class::Cr, next)) if class_at(next) == Some(Class::Lf) => {
-                        k = next + 1;
-                        push(k);
+                        self.push(next + 1);
+                        next + 1
                     }
                     Some((Class::Cr | Class::Lf | Class::Sep, next)) => {
-                        k = next;
-                        push(k);
+                        self.push(next);
+                        next
                     }
-                    Some(_) => push(k),
+                    Some(_) => {
+                        self.push(j);
+                        j
+                    }
                 }
             }
-            _ => k = after_here,
+            _ => after_here,
         }
     }
 }
@@ -280,6 +269,7 @@ const fn word_class_of(c: char) -> Option<Word> {
         '[' | '\\' | ']' | '^' | '`' | '{' | '|' | '}' | '~' => Word::Other,
         '\u{a2}'..='\u{a5}' | '\u{a7}' | '\u{ab}' | '\u{b0}' | '\u{b1}' | '\u{bb}' | '\u{d7}' | '\u{f7}' => Word::Other,
         '\u{2013}' | '\u{2014}' | '\u{201c}' | '\u{201d}' | '\u{2022}' | '\u{2026}' | '\u{20ac}' => Word::Other,
+        '\u{a9}' | '\u{ae}' | '\u{201a}' | '\u{201b}' | '\u{201e}' | '\u{201f}' | '\u{2122}' => Word::Other,
         '\u{c0}'..='\u{24f}' if c != '\u{d7}' && c != '\u{f7}' => Word::Letter,
         _ => return None,
     })
@@ -291,19 +281,6 @@ const ASCII_ALNUM: [bool; 256] = {
     let mut b = 0;
     while b < 128 {
         table[b] = matches!(ASCII_WORD[b], Word::Letter | Word::Numeric);
-        b += 1;
-    }
-    table
-};
-
-/// The ASCII white space characters (space, tab, LF, VT, FF, CR), by byte.
-/// Each makes pieces of white space alone: a space joins only spaces, CR
-/// only LF, and the rest nothing.
-const ASCII_BLANK: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_whitespace() || b == 0x0b;
         b += 1;
     }
     table
@@ -327,85 +304,167 @@ fn word_at_non_ascii(text: &str, i: usize) -> (Word, usize) {
     (word_class_of(c).unwrap_or(Word::Other), c.len_utf8())
 }
 
-/// Calls `found(start, end)` for each piece of `text` between word bounds
-/// that is not all white space, in order, as `split_word_bound_indices`
-/// would cut it.
-pub fn each_word(text: &str, mut found: impl FnMut(usize, usize)) {
-    if !all_known(text, |c| word_class_of(c).is_some()) {
+/// Cuts `text` at word and sentence bounds (UAX #29), as
+/// `split_word_bound_indices` and `split_sentence_bound_indices` would:
+/// calls `word(start, end)` for each piece between word bounds that is not
+/// all white space, in order, and returns the byte offsets where sentences
+/// start, after the first. News copy is read in one walk.
+pub fn words_and_sentences(text: &str, mut word: impl FnMut(usize, usize)) -> Vec<usize> {
+    // A character with a sentence class has a word class too (tested).
+    if all_known(text, |c| class_of(c).is_some()) {
+        let mut bounds = SentenceBounds::new(text);
+        walk(text, word, |k| bounds.stop(k));
+        return bounds.starts;
+    }
+    if all_known(text, |c| word_class_of(c).is_some()) {
+        walk(text, word, |_| {});
+    } else {
         for (i, w) in text.split_word_bound_indices() {
             if !w.chars().all(char::is_whitespace) {
-                found(i, i + w.len());
+                word(i, i + w.len());
             }
         }
-    } else {
-        words_fast(text, found);
     }
+    text.split_sentence_bound_indices().skip(1).map(|(i, _)| i).collect()
 }
 
-/// The fast path of `each_word`, for text whose characters all have a
-/// class. On these classes (WB3 to WB13b) a word is a run of letters,
+/// What the walk does at an ASCII byte.
+#[derive(Clone, Copy)]
+enum Byte {
+    /// Space, tab, VT, FF: white space, passed over.
+    Blank,
+    /// CR, LF: white space that ends a sentence.
+    Break,
+    /// A letter, a digit or an underscore starts a word.
+    Word,
+    /// A period, `!`, `?`: a piece alone that can end a sentence.
+    Terminal,
+    /// Any other ASCII character is a piece alone.
+    Single,
+    /// The first byte of a character that is not ASCII.
+    Other,
+}
+
+/// What the walk does at each byte.
+const BYTES: [Byte; 256] = {
+    let mut table = [Byte::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match (ASCII_WORD[b], ASCII_SENTENCE[b]) {
+            (Word::Letter | Word::Numeric | Word::ExtendNumLet, _) => Byte::Word,
+            (_, Class::Cr | Class::Lf) => Byte::Break,
+            (_, Class::ATerm | Class::STerm) => Byte::Terminal,
+            (Word::Space | Word::Newline, _) | (_, Class::Sp) => Byte::Blank,
+            _ => Byte::Single,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The walk of `words_and_sentences` over text whose characters all have a
+/// word class: on these classes (WB3 to WB13b) a word is a run of letters,
 /// digits and underscores, which a MidLetter, MidNum or MidNumLetQ joins
 /// when it stands between two letters or two digits; every other character
 /// is a piece alone, or with its own kind (spaces, CR LF), and the white
-/// space among them is passed over.
-fn words_fast(text: &str, mut found: impl FnMut(usize, usize)) {
+/// space among them is passed over. `stop(i)` is called, in order, for each
+/// character that can end a sentence and is not inside a word.
+fn walk(text: &str, mut word: impl FnMut(usize, usize), mut stop: impl FnMut(usize)) {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if ASCII_BLANK[b as usize] {
-            i += 1;
-            continue;
-        }
+    while let Some(&b) = bytes.get(i) {
         let start = i;
-        if ASCII_ALNUM[b as usize] || b == b'_' {
-            i = word_end(text, i);
-        } else if b.is_ascii() {
-            i += 1;
-        } else {
-            let c = char_at(text, i);
-            if c.is_whitespace() {
-                i += c.len_utf8();
+        match BYTES[b as usize] {
+            Byte::Blank => {
+                i += 1;
                 continue;
             }
-            i = if word_class_of(c) == Some(Word::Letter) { word_end(text, i) } else { i + c.len_utf8() };
+            Byte::Break => {
+                stop(i);
+                i += 1;
+                continue;
+            }
+            Byte::Word => i = word_end(text, i),
+            Byte::Terminal => {
+                stop(i);
+                i += 1;
+            }
+            Byte::Single => i += 1,
+            Byte::Other => {
+                let c = char_at(text, i);
+                i += c.len_utf8();
+                match word_class_of(c) {
+                    // U+0085, U+2028, U+2029 separate paragraphs.
+                    Some(Word::Newline) => {
+                        stop(start);
+                        continue;
+                    }
+                    _ if c.is_whitespace() => continue,
+                    Some(Word::Letter) => i = word_end(text, start),
+                    _ => {}
+                }
+            }
         }
-        found(start, i);
+        word(start, i);
     }
 }
 
 /// The end of the word that starts at byte `i` with a letter, a digit or
-/// an underscore.
+/// an underscore. A period inside it stands between two letters or two
+/// digits, where no sentence ends (SB6, SB7, SB8), so `stop` need not see it.
 #[inline(always)]
 fn word_end(text: &str, mut i: usize) -> usize {
     let bytes = text.as_bytes();
-    // The class of the last letter, digit or underscore taken.
-    let mut last = Word::Other;
     loop {
         // Nothing breaks a run of letters and digits (WB5, WB8 to WB10).
-        let run = i;
-        while i < bytes.len() && ASCII_ALNUM[bytes[i] as usize] {
-            i += 1;
-        }
-        if i == bytes.len() {
-            return i;
-        }
-        if i > run {
-            last = ASCII_WORD[bytes[i - 1] as usize];
-        }
-        let (here, len) = word_at(text, i);
+        i = alnum_end(bytes, i);
+        let Some(&b) = bytes.get(i) else { return i };
+        let (here, len) = if b.is_ascii() { (ASCII_WORD[b as usize], 1) } else { word_at_non_ascii(text, i) };
         match here {
             // Other letters (WB5), and underscores with letters and digits
             // (WB13a, WB13b).
-            Word::Letter | Word::Numeric | Word::ExtendNumLet => last = here,
-            // WB6, WB7, WB11, WB12: the character after it is taken next.
-            m if (last == Word::Letter && m.joins_letters() || last == Word::Numeric && m.joins_digits())
-                && i + len < bytes.len()
-                && word_at(text, i + len).0 == last => {}
+            Word::Letter | Word::Numeric | Word::ExtendNumLet => {}
+            // WB6, WB7, WB11, WB12: joined when the characters on both
+            // sides are letters, or digits. The one before is a letter or
+            // digit of this word, or an underscore.
+            m if m.joins_letters() || m.joins_digits() => {
+                let before = if bytes[i - 1].is_ascii() { ASCII_WORD[bytes[i - 1] as usize] } else { Word::Letter };
+                let joins = if before == Word::Letter { m.joins_letters() } else { before == Word::Numeric && m.joins_digits() };
+                if !joins || bytes.len() <= i + len || word_at(text, i + len).0 != before {
+                    return i;
+                }
+            }
             _ => return i,
         }
         i += len;
     }
+}
+
+/// The end of the run of ASCII letters and digits at byte `i`, read eight
+/// bytes at a time.
+#[inline(always)]
+fn alnum_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*chunk);
+        // A byte's high bit after adding `0x80 - low` says whether it is at
+        // least `low`, for bytes below 0x80; one above carries into the
+        // bytes after it, which only matters after the first byte that is
+        // not a letter or digit.
+        let within = |x: u64, low: u8, high: u8| x.wrapping_add(ONES * u64::from(0x80 - low)) ^ x.wrapping_add(ONES * u64::from(0x7f - high));
+        let letters = within(x | (ONES * 0x20), b'a', b'z');
+        let digits = within(x, b'0', b'9');
+        let taken = (!(letters | digits) | x) & HIGH;
+        if taken != 0 {
+            return i + (taken.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| ASCII_ALNUM[b as usize]) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -413,10 +472,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The sentence pieces `words_and_sentences` cuts.
     fn sentence_pieces(text: &str) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        each_sentence(text, |start, end| out.push((start, end)));
-        out
+        let starts = words_and_sentences(text, |_, _| {});
+        let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
+        std::iter::once(0).chain(starts.iter().copied()).zip(ends).collect()
     }
 
     fn crate_sentences(text: &str) -> Vec<(usize, usize)> {
@@ -440,34 +500,45 @@ mod tests {
         text.split_word_bound_indices().filter(|(_, w)| !w.chars().all(char::is_whitespace)).collect()
     }
 
+    /// The word pieces `words_and_sentences` cuts.
     fn word_starts(text: &str) -> Vec<(usize, &str)> {
         let mut out = Vec::new();
-        each_word(text, |i, end| out.push((i, &text[i..end])));
+        words_and_sentences(text, |i, end| out.push((i, &text[i..end])));
         out
     }
 
-    /// One character of every word class of the fast path, in ASCII and
-    /// out of it, and white space of every kind.
-    const WORD_SAMPLES: [char; 26] = [
-        'a', 'Z', '\u{e9}', '\u{1c5}', '7', '_', ':', '\u{b7}', ',', ';', '.', '\u{2019}', '\u{2018}', '\'', '"',
-        '\u{201c}', '-', '\u{2014}', ' ', '\t', '\r', '\n', '\u{b}', '\u{85}', '\u{a0}', '\u{2028}',
+    /// One character of every word and sentence class of the fast path, in
+    /// ASCII and out of it, white space of every kind, a control character
+    /// and a letter with a word class but no sentence class.
+    const SAMPLES: [char; 31] = [
+        '\u{0}', 'a', 'Z', '\u{e9}', '\u{c9}', '\u{1c5}', '7', '_', ':', '\u{b7}', ',', ';', '.', '!', '?', '\u{2019}', '\u{2018}',
+        '\'', '"', ')', '\u{201c}', '-', '\u{2014}', ' ', '\t', '\r', '\n', '\u{b}', '\u{85}', '\u{a0}', '\u{2028}',
     ];
 
     #[test]
-    fn segment_words_match_the_crate_on_every_short_text() {
+    fn segment_matches_the_crate_on_every_short_text() {
         // Every text of up to four sample characters: each pair of classes
         // with every neighbour on either side.
-        let n = WORD_SAMPLES.len();
+        let n = SAMPLES.len();
         let mut text = String::new();
         for len in 0..=4u32 {
             for mut k in 0..n.pow(len) {
                 text.clear();
                 for _ in 0..len {
-                    text.push(WORD_SAMPLES[k % n]);
+                    text.push(SAMPLES[k % n]);
                     k /= n;
                 }
                 assert_eq!(word_starts(&text), crate_words(&text), "{text:?}");
+                assert_eq!(sentence_pieces(&text), crate_sentences(&text), "{text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn segment_knows_the_word_class_of_every_character_with_a_sentence_class() {
+        // ASCII takes its classes from the tables, whatever the functions say.
+        for c in (0x80..=0x10_ffff).filter_map(char::from_u32) {
+            assert!(class_of(c).is_none() || word_class_of(c).is_some(), "{c:?}");
         }
     }
 
@@ -488,11 +559,24 @@ mod tests {
         }
 
         #[test]
-        fn segment_words_agree_with_the_crate_on_news_words(
-            pieces in prop::collection::vec("[A-Za-z]{1,6}|[0-9]{1,4}|[ .,;:'\u{2019}_\u{e9}\u{c9}\u{1c5}\u{b7}\u{2028}\u{a0}\t\r\n()\"-]", 0..30)
+        fn segment_agrees_with_the_crate_on_news_words(
+            pieces in prop::collection::vec(
+                "[A-Za-z]{1,6}|[0-9]{1,4}|[A-Za-z0-9]{7,20}|[ .,;:!?'\u{2019}_\u{e9}\u{c9}\u{1c5}\u{b7}\u{a9}\u{2122}\u{201e}\u{2028}\u{a0}\t\r\n()\"-]",
+                0..30,
+            )
         ) {
             let text = pieces.concat();
             prop_assert_eq!(word_starts(&text), crate_words(&text));
+            prop_assert_eq!(sentence_pieces(&text), crate_sentences(&text));
+        }
+
+        #[test]
+        fn segment_agrees_with_the_crate_on_ascii(pieces in prop::collection::vec("[A-Za-z0-9]{0,12}|[\\x00-\\x7f]", 0..30)) {
+            // Runs of letters and digits of every length, against every
+            // ASCII character that may end them.
+            let text = pieces.concat();
+            prop_assert_eq!(word_starts(&text), crate_words(&text));
+            prop_assert_eq!(sentence_pieces(&text), crate_sentences(&text));
         }
 
         #[test]
