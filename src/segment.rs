@@ -6,8 +6,9 @@
 //! letters and the common typographic marks (curly quotes, dashes, no-break
 //! space) is segmented here by the same rules on characters whose class is
 //! known without a table; any other text goes to the crate. The fast path
-//! reads ASCII bytes by table and decodes only the other characters.
-//! Property tests check that both give the same boundaries.
+//! finds words and sentence bounds in one walk, reads ASCII bytes by table
+//! (runs of letters and digits eight at a time) and decodes only the other
+//! characters. Property tests check that both give the same boundaries.
 
 use unicode_segmentation::UnicodeSegmentation;
 
