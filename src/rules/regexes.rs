@@ -153,8 +153,7 @@ pub struct RegexScan {
 impl RegexScan {
     /// The scanner of `regexes`, in the order `find` reports them.
     pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
-        let mut scan =
-            RegexScan {
+        let mut scan = RegexScan {
             bucket: vec![0; 1 << 16],
             buckets: vec![Vec::new()],
             singles: vec![Vec::new(); 256],
@@ -164,23 +163,28 @@ impl RegexScan {
         for (b, kind) in scan.bytes.iter_mut().enumerate() {
             *kind = if ASCII_WORD[b] { WORD } else { 0 };
         }
-        for (i, r) in regexes.iter().enumerate() {
-            for literal in r.anchored.iter().flat_map(|a| &a.starts) {
-                scan.bytes[usize::from(literal[0])] |= BEGINS;
-                let &[b0, b1, ..] = literal.as_slice() else {
-                    scan.singles[usize::from(literal[0])].push(i);
-                    continue;
-                };
-                let key = usize::from(b0) << 8 | usize::from(b1);
-                if scan.bucket[key] == 0 {
-                    // Past 65,535 buckets the last is shared, which is
-                    // still right: each literal is compared in full.
-                    scan.bucket[key] = u16::try_from(scan.buckets.len()).unwrap_or(u16::MAX);
-                    scan.buckets.push(Vec::new());
-                }
-                if let Some(list) = scan.buckets.get_mut(usize::from(scan.bucket[key])) {
-                    list.push(Prefix::new(literal, i));
-                }
+        // Regexes share literals ("the", month names): each literal is
+        // compared once per candidate, then tried for all its regexes.
+        let mut literals: Vec<(&[u8], usize)> =
+            regexes.iter().enumerate().flat_map(|(i, r)| r.anchored.iter().flat_map(|a| &a.starts).map(move |l| (l.as_slice(), i))).collect();
+        literals.sort_unstable();
+        for group in literals.chunk_by(|a, b| a.0 == b.0) {
+            let literal = group[0].0;
+            let slots = group.iter().map(|&(_, i)| i);
+            scan.bytes[usize::from(literal[0])] |= BEGINS;
+            let &[b0, b1, ..] = literal else {
+                scan.singles[usize::from(literal[0])].extend(slots);
+                continue;
+            };
+            let key = usize::from(b0) << 8 | usize::from(b1);
+            if scan.bucket[key] == 0 {
+                // Past 65,535 buckets the last is shared, which is
+                // still right: each literal is compared in full.
+                scan.bucket[key] = u16::try_from(scan.buckets.len()).unwrap_or(u16::MAX);
+                scan.buckets.push(Vec::new());
+            }
+            if let Some(list) = scan.buckets.get_mut(usize::from(scan.bucket[key])) {
+                list.push(Prefix::new(literal, slots.collect()));
             }
         }
         scan
@@ -249,8 +253,10 @@ impl RegexScan {
             return;
         }
         let first = head(rest);
-        for prefix in list.iter().filter(|p| p.begins(rest, first) && self.leads[p.regex].admits(rest)) {
-            found(prefix.regex, at);
+        for prefix in list.iter().filter(|p| p.begins(rest, first)) {
+            for &i in prefix.regexes.iter().filter(|&&i| self.leads[i].admits(rest)) {
+                found(i, at);
+            }
         }
     }
 }
@@ -406,7 +412,7 @@ fn groups(caps: &Captures) -> Vec<Option<Span>> {
     caps.iter().map(|g| g.map(|g| Span::new(g.start, g.end))).collect()
 }
 
-/// A literal of a regex, compared eight bytes at a time: most are short,
+/// A literal of some regexes, compared eight bytes at a time: most are short,
 /// and a byte-by-byte comparison per candidate cost more than the search.
 #[derive(Debug)]
 struct Prefix {
@@ -416,15 +422,16 @@ struct Prefix {
     /// The bytes after the first eight.
     tail: Box<[u8]>,
     len: usize,
-    regex: usize,
+    /// The regexes whose matches may begin with it.
+    regexes: Box<[usize]>,
 }
 
 impl Prefix {
-    fn new(literal: &[u8], regex: usize) -> Prefix {
+    fn new(literal: &[u8], regexes: Box<[usize]>) -> Prefix {
         let n = literal.len().min(8);
         // Heads are big-endian: the first `n` bytes are the high ones.
         let mask = if n == 8 { u64::MAX } else { !(u64::MAX >> (8 * n)) };
-        Prefix { head: head(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regex }
+        Prefix { head: head(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regexes }
     }
 
     /// True when `text`, whose first eight bytes are `head`, begins with
