@@ -18,7 +18,7 @@ use crate::document::{Abbreviations, Document};
 use crate::span::Span;
 pub use format::{Case, Example, Label};
 use format::{PatternValue, RawRule};
-use pattern::TokenPattern;
+use pattern::{PatternStarts, TokenPattern};
 use phrases::PhraseTable;
 use regexes::{RegexScan, RuleRegex};
 
@@ -151,6 +151,7 @@ pub struct RuleSet {
     regex_rules: Vec<usize>,
     regex_scan: RegexScan,
     token_rules: Vec<usize>,
+    token_starts: PatternStarts,
 }
 
 impl fmt::Debug for RuleSet {
@@ -253,7 +254,8 @@ impl RuleSet {
             })
         });
         let phrases = PhraseTable::new(phrases);
-        Ok(RuleSet { rules, abbreviations, phrases, regex_rules, regex_scan, token_rules })
+        let token_starts = PatternStarts::new(&token_patterns(&rules, &token_rules));
+        Ok(RuleSet { rules, abbreviations, phrases, regex_rules, regex_scan, token_rules, token_starts })
     }
 
     /// Every raw match of every rule in the document, phrases on word
@@ -265,11 +267,9 @@ impl RuleSet {
         // phrases that ignore case.
         let ascii_lower = text.to_ascii_lowercase();
         if !self.token_rules.is_empty() {
-            let lower = pattern::lower_tokens(doc, &ascii_lower);
-            for &index in &self.token_rules {
-                if let Some(tokens) = &self.rules[index].tokens {
-                    out.extend(tokens.find(doc, &lower).into_iter().map(|span| Match { rule: index, span, groups: Vec::new() }));
-                }
+            let patterns = token_patterns(&self.rules, &self.token_rules);
+            for (p, span) in self.token_starts.find(&patterns, doc, &ascii_lower) {
+                out.push(Match { rule: self.token_rules[p], span, groups: Vec::new() });
             }
         }
         self.phrases.find(text, &ascii_lower, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
@@ -294,6 +294,10 @@ impl RuleSet {
     }
 }
 
+/// The token patterns of the rules at `indices`, in that order.
+fn token_patterns<'r>(rules: &'r [Rule], indices: &[usize]) -> Vec<&'r TokenPattern> {
+    indices.iter().filter_map(|&i| rules[i].tokens.as_ref()).collect()
+}
 
 fn compile_rule(line: &str, origin: Origin) -> Result<Rule, RuleError> {
     // Most lines are well-formed gazette rules: read them in one pass. The

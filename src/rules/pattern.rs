@@ -214,88 +214,137 @@ impl TokenPattern {
         if spec.op == Op::Not { !ok } else { ok }
     }
 
-    /// Every match: for each start token, the longest match from there.
-    /// `lower` holds each token of `doc` lower-cased (see [`lower_tokens`]).
-    pub fn find(&self, doc: &Document<'_>, lower: &[Lower<'_>]) -> Vec<Span> {
-        let mut out = Vec::new();
+    /// The longest match starting at token `start`, whose lower-cased form
+    /// is `first`.
+    fn longest_from(&self, doc: &Document<'_>, ascii_lower: &str, start: usize, first: &Lower<'_>) -> Option<Span> {
         let tokens = &doc.tokens;
+        if !self.accepts(&self.specs[0], doc.str(tokens[start].span), first, tokens[start].shape) {
+            return None;
+        }
+        let sentence = tokens[start].sentence;
+        // Reachable specs as a bit set (`compile` caps a pattern at 63
+        // specs; bit `len` means "matched"), walked token by token.
+        let mut states: u64 = 1;
+        let mut best = None;
+        let mut t = start;
+        loop {
+            // Optional specs may be skipped without consuming a token.
+            let mut closed = states;
+            for (s, spec) in self.specs.iter().enumerate() {
+                if closed & (1 << s) != 0 && matches!(spec.op, Op::Optional | Op::Any) {
+                    closed |= 1 << (s + 1);
+                }
+            }
+            if closed & (1 << self.specs.len()) != 0 && t > start {
+                best = Some(t);
+            }
+            // A match spans at most MAX_TOKENS tokens, so that a wildcard
+            // (`"OP": "*"`) never scans a whole huge sentence from every
+            // start: the work stays linear in the text.
+            if t - start >= MAX_TOKENS {
+                break;
+            }
+            let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
+            let word = doc.str(tok.span);
+            let lower = Lower::of(doc, ascii_lower, t);
+            let mut next: u64 = 0;
+            for (s, spec) in self.specs.iter().enumerate() {
+                if closed & (1 << s) != 0 && self.accepts(spec, word, &lower, tok.shape) {
+                    next |= 1 << (s + 1);
+                    if matches!(spec.op, Op::Any | Op::Many) {
+                        next |= 1 << s;
+                    }
+                }
+            }
+            if next == 0 {
+                break;
+            }
+            states = next;
+            t += 1;
+        }
+        best.map(|end| Span::new(tokens[start].span.start, tokens[end - 1].span.end))
+    }
+
+    /// Every match: for each start token, the longest match from there.
+    /// The test oracle for [`PatternStarts::find`]: it tries every pattern
+    /// at every token.
+    #[cfg(test)]
+    fn find(&self, doc: &Document<'_>, ascii_lower: &str) -> Vec<Span> {
         let first = self.specs[0].words();
-        for start in 0..tokens.len() {
-            // The first spec is never optional (`compile` checks), so most
-            // tokens are rejected before any state is built, most of them
-            // by one lookup when it wants a word of a set.
-            if first.is_some_and(|set| set.get(lower[start].text.as_bytes(), lower[start].hash).is_none())
-                || !self.accepts(&self.specs[0], doc.str(tokens[start].span), &lower[start], tokens[start].shape)
-            {
-                continue;
-            }
-            let sentence = tokens[start].sentence;
-            // Reachable specs as a bit set (`compile` caps a pattern at 63
-            // specs; bit `len` means "matched"), walked token by token.
-            let mut states: u64 = 1;
-            let mut best = None;
-            let mut t = start;
-            loop {
-                // Optional specs may be skipped without consuming a token.
-                let mut closed = states;
-                for (s, spec) in self.specs.iter().enumerate() {
-                    if closed & (1 << s) != 0 && matches!(spec.op, Op::Optional | Op::Any) {
-                        closed |= 1 << (s + 1);
-                    }
+        (0..doc.tokens.len())
+            .filter_map(|start| {
+                let lower = Lower::of(doc, ascii_lower, start);
+                if first.is_some_and(|set| set.get(lower.text.as_bytes(), lower.hash).is_none()) {
+                    return None;
                 }
-                if closed & (1 << self.specs.len()) != 0 && t > start {
-                    best = Some(t);
-                }
-                // A match spans at most MAX_TOKENS tokens, so that a
-                // wildcard (`"OP": "*"`) never scans a whole huge sentence
-                // from every start: the work stays linear in the text.
-                if t - start >= MAX_TOKENS {
-                    break;
-                }
-                let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
-                let word = doc.str(tok.span);
-                let mut next: u64 = 0;
-                for (s, spec) in self.specs.iter().enumerate() {
-                    if closed & (1 << s) != 0 && self.accepts(spec, word, &lower[t], tok.shape) {
-                        next |= 1 << (s + 1);
-                        if matches!(spec.op, Op::Any | Op::Many) {
-                            next |= 1 << s;
-                        }
-                    }
-                }
-                if next == 0 {
-                    break;
-                }
-                states = next;
-                t += 1;
-            }
-            if let Some(end) = best {
-                out.push(Span::new(tokens[start].span.start, tokens[end - 1].span.end));
+                self.longest_from(doc, ascii_lower, start, &lower)
+            })
+            .collect()
+    }
+}
+
+/// Which of a rule set's token patterns can start at a token. Most begin
+/// with a set of words, so one lookup of each token's lower-cased word
+/// gives the few to try there, instead of one lookup per pattern.
+#[derive(Debug, Default)]
+pub struct PatternStarts {
+    /// Patterns (by index) whose first spec wants one of a set of words, by
+    /// those words.
+    by_word: WordMap<Vec<usize>>,
+    /// Patterns whose first spec may accept any word: tried at every token.
+    anywhere: Vec<usize>,
+}
+
+impl PatternStarts {
+    /// Where each of `patterns` can start.
+    pub fn new(patterns: &[&TokenPattern]) -> PatternStarts {
+        let mut starts = PatternStarts::default();
+        for (p, pattern) in patterns.iter().enumerate() {
+            match pattern.specs[0].words() {
+                Some(words) => words.keys().for_each(|word| starts.by_word.entry(word, hash_word(word)).push(p)),
+                None => starts.anywhere.push(p),
             }
         }
+        starts
+    }
+
+    /// Every match of `patterns` (the ones this was built from) in `doc`,
+    /// whose text ASCII lower-cased is `ascii_lower`, as (pattern index,
+    /// span): for each start token, each pattern's longest match from
+    /// there. Sorted by pattern, each pattern's matches in text order.
+    pub fn find(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str) -> Vec<(usize, Span)> {
+        let mut out = Vec::new();
+        for start in 0..doc.tokens.len() {
+            let first = Lower::of(doc, ascii_lower, start);
+            let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
+            for &p in listed.iter().chain(&self.anywhere) {
+                if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first) {
+                    out.push((p, span));
+                }
+            }
+        }
+        // Stable, so each pattern's matches stay in text order.
+        out.sort_by_key(|&(p, _)| p);
         out
     }
 }
 
 /// A token lower-cased, with its hash for the word sets of every test.
 #[derive(Debug)]
-pub struct Lower<'a> {
+struct Lower<'a> {
     text: Cow<'a, str>,
     hash: u64,
 }
 
-/// Each token of `doc` lower-cased, for every token pattern of a document.
-/// ASCII tokens are slices of one lower-cased copy of the text, so only the
-/// rare others allocate.
-pub fn lower_tokens<'a>(doc: &Document<'_>, ascii_lower: &'a str) -> Vec<Lower<'a>> {
-    doc.tokens
-        .iter()
-        .map(|t| {
-            let word = t.span.text(ascii_lower);
-            let text = if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
-            Lower { hash: hash_word(text.as_bytes()), text }
-        })
-        .collect()
+impl<'a> Lower<'a> {
+    /// Token `t` of `doc` lower-cased; `ascii_lower` is its text ASCII
+    /// lower-cased, so an ASCII token is a slice of it and only the rare
+    /// others allocate.
+    fn of(doc: &Document<'_>, ascii_lower: &'a str, t: usize) -> Lower<'a> {
+        let word = doc.tokens[t].span.text(ascii_lower);
+        let text = if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
+        Lower { hash: hash_word(text.as_bytes()), text }
+    }
 }
 
 #[cfg(test)]
@@ -308,7 +357,50 @@ mod tests {
         let p = TokenPattern::compile(&specs).unwrap();
         let doc = Document::new(text, &Abbreviations::default());
         let ascii_lower = text.to_ascii_lowercase();
-        p.find(&doc, &lower_tokens(&doc, &ascii_lower)).iter().map(|s| doc.str(*s).to_string()).collect()
+        let found = PatternStarts::new(&[&p]).find(&[&p], &doc, &ascii_lower);
+        found.iter().map(|(_, s)| doc.str(*s).to_string()).collect()
+    }
+
+    /// Words for random texts and tests: mixed case, non-ASCII, and
+    /// sentence-ending punctuation.
+    const WORDS: [&str; 14] = ["filed", "Filed", "FILED", "a", "lawsuit", "by", "Inc", "court", "Soci\u{e9}t\u{e9}", "SOCI\u{c9}T\u{c9}", ".", ",", "\u{c9}", "x1"];
+
+    /// A spec from a kind of test, the words it names, and an `OP`.
+    fn spec(kind: usize, words: &[usize], op: usize) -> TokenSpec {
+        let words: Vec<String> = words.iter().map(|&w| WORDS[w].to_string()).collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let is_in = |v: Vec<String>| Some(StrTest::Set(SetTest { is_in: Some(v), not_in: None, regex: None }));
+        let mut spec = TokenSpec { op: [Op::One, Op::Optional, Op::Any, Op::Many, Op::Not][op], ..TokenSpec::default() };
+        match kind {
+            0 => spec.lower = is_in(lower),
+            1 => spec.lower = Some(StrTest::Set(SetTest { is_in: None, not_in: Some(lower), regex: None })),
+            2 => spec.orth = is_in(words),
+            3 => spec.lower = lower.into_iter().next().map(StrTest::Is),
+            _ => spec.is_title = Some(true),
+        }
+        spec
+    }
+
+    proptest::proptest! {
+        /// Trying only the patterns a token's word can start agrees with
+        /// trying every pattern at every token.
+        #[test]
+        fn pattern_starts_agree_with_every_pattern_alone(
+            patterns in proptest::collection::vec(proptest::collection::vec((0..5usize, proptest::collection::vec(0..14usize, 0..4), 0..5usize), 1..4), 0..6),
+            words in proptest::collection::vec(0..14usize, 0..40),
+        ) {
+            let text = words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+            let patterns: Vec<TokenPattern> = patterns
+                .iter()
+                .filter_map(|specs| TokenPattern::compile(&specs.iter().map(|(k, w, op)| spec(*k, w, *op)).collect::<Vec<_>>()).ok())
+                .collect();
+            let patterns: Vec<&TokenPattern> = patterns.iter().collect();
+            let doc = Document::new(&text, &Abbreviations::default());
+            let ascii_lower = text.to_ascii_lowercase();
+            let alone: Vec<(usize, Span)> =
+                patterns.iter().enumerate().flat_map(|(p, pattern)| pattern.find(&doc, &ascii_lower).into_iter().map(move |s| (p, s))).collect();
+            proptest::prop_assert_eq!(PatternStarts::new(&patterns).find(&patterns, &doc, &ascii_lower), alone);
+        }
     }
 
     #[test]

@@ -345,6 +345,11 @@ impl<V> WordMap<V> {
         &mut self.entries[index].1
     }
 
+    /// The words, in the order they were first entered.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.entries.iter().map(|(word, _)| &**word)
+    }
+
     /// The same words with each value mapped.
     pub(crate) fn map<W>(self, mut f: impl FnMut(V) -> W) -> WordMap<W> {
         let entries = self.entries.into_iter().map(|(w, v)| (w, f(v))).collect();
