@@ -286,11 +286,14 @@ impl TokenPattern {
 /// Which of a rule set's token patterns can start at a token. Most begin
 /// with a set of words, so one lookup of each token's lower-cased word
 /// gives the few to try there, instead of one lookup per pattern.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PatternStarts {
     /// Patterns (by index) whose first spec wants one of a set of words, by
     /// those words.
     by_word: WordMap<Vec<usize>>,
+    /// A bit for each [`pair`] of first two bytes of those words: most
+    /// tokens are turned away by it before they are lower-cased and hashed.
+    pairs: Box<[u64; 256]>,
     /// Patterns whose first spec may accept any word: tried at every token.
     anywhere: Vec<usize>,
 }
@@ -298,10 +301,15 @@ pub struct PatternStarts {
 impl PatternStarts {
     /// Where each of `patterns` can start.
     pub fn new(patterns: &[&TokenPattern]) -> PatternStarts {
-        let mut starts = PatternStarts::default();
+        let mut starts = PatternStarts { by_word: WordMap::default(), pairs: Box::new([0; 256]), anywhere: Vec::new() };
         for (p, pattern) in patterns.iter().enumerate() {
             match pattern.specs[0].words() {
-                Some(words) => words.keys().for_each(|word| starts.by_word.entry(word, hash_word(word)).push(p)),
+                Some(words) => words.keys().for_each(|word| {
+                    starts.by_word.entry(word, hash_word(word)).push(p);
+                    if let Some(pair) = pair(word) {
+                        starts.pairs[pair / 64] |= 1 << (pair % 64);
+                    }
+                }),
                 None => starts.anywhere.push(p),
             }
         }
@@ -314,7 +322,10 @@ impl PatternStarts {
     /// there. Sorted by pattern, each pattern's matches in text order.
     pub fn find(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str) -> Vec<(usize, Span)> {
         let mut out = Vec::new();
-        for start in 0..doc.tokens.len() {
+        for (start, token) in doc.tokens.iter().enumerate() {
+            if self.anywhere.is_empty() && !self.may_start(&ascii_lower.as_bytes()[token.span.start..token.span.end]) {
+                continue;
+            }
             let first = Lower::of(doc, ascii_lower, start);
             let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
             for &p in listed.iter().chain(&self.anywhere) {
@@ -327,6 +338,22 @@ impl PatternStarts {
         out.sort_by_key(|&(p, _)| p);
         out
     }
+
+    /// False when a token, ASCII lower-cased, cannot be lower-cased to one
+    /// of the words in `by_word`.
+    fn may_start(&self, word: &[u8]) -> bool {
+        pair(word).is_none_or(|pair| self.pairs[pair / 64] & (1 << (pair % 64)) != 0)
+    }
+}
+
+/// The first two bytes of a word (the second 0 if there is none) as a
+/// number below 2^14, when both are ASCII: lower-casing a whole token then
+/// keeps them (as lower-casing its ASCII alone did), so a token whose pair
+/// no word has is not one of the words. `None` for the others.
+fn pair(word: &[u8]) -> Option<usize> {
+    let first = *word.first()?;
+    let second = word.get(1).copied().unwrap_or(0);
+    (first.is_ascii() && second.is_ascii()).then(|| usize::from(first) << 7 | usize::from(second))
 }
 
 /// A token lower-cased, with its hash for the word sets of every test.
@@ -361,9 +388,12 @@ mod tests {
         found.iter().map(|(_, s)| doc.str(*s).to_string()).collect()
     }
 
-    /// Words for random texts and tests: mixed case, non-ASCII, and
-    /// sentence-ending punctuation.
-    const WORDS: [&str; 14] = ["filed", "Filed", "FILED", "a", "lawsuit", "by", "Inc", "court", "Soci\u{e9}t\u{e9}", "SOCI\u{c9}T\u{c9}", ".", ",", "\u{c9}", "x1"];
+    /// Words for random texts and tests: mixed case, non-ASCII,
+    /// sentence-ending punctuation, and Kelvin signs, which lower-case to
+    /// ASCII.
+    const WORDS: [&str; 18] = [
+        "filed", "Filed", "FILED", "a", "lawsuit", "by", "Inc", "court", "Soci\u{e9}t\u{e9}", "SOCI\u{c9}T\u{c9}", ".", ",", "\u{c9}", "x1", "\u{212a}X1", "kx1", "A\u{212a}", "ak",
+    ];
 
     /// A spec from a kind of test, the words it names, and an `OP`.
     fn spec(kind: usize, words: &[usize], op: usize) -> TokenSpec {
@@ -386,8 +416,8 @@ mod tests {
         /// trying every pattern at every token.
         #[test]
         fn pattern_starts_agree_with_every_pattern_alone(
-            patterns in proptest::collection::vec(proptest::collection::vec((0..5usize, proptest::collection::vec(0..14usize, 0..4), 0..5usize), 1..4), 0..6),
-            words in proptest::collection::vec(0..14usize, 0..40),
+            patterns in proptest::collection::vec(proptest::collection::vec((0..5usize, proptest::collection::vec(0..18usize, 0..4), 0..5usize), 1..4), 0..6),
+            words in proptest::collection::vec(0..18usize, 0..40),
         ) {
             let text = words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
             let patterns: Vec<TokenPattern> = patterns
