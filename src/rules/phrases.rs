@@ -21,7 +21,6 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use crate::hash::Fnv;
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
@@ -227,17 +226,66 @@ impl PhraseTable {
 }
 
 /// The word that starts at byte `i` of `text` (not at white space), as its
-/// end and [`hash_word`] of its bytes: a run of alphanumeric characters, or
-/// one other character. Hashing while reading keeps the lookup to one pass.
+/// end and [`hash_word`] of its bytes.
 fn word_at(text: &str, i: usize) -> (usize, u64) {
+    if let Some(found) = ascii_word_at(text.as_bytes(), i) {
+        return found;
+    }
+    let end = word_end(text, i);
+    (end, hash_word(&text.as_bytes()[i..end]))
+}
+
+/// [`word_at`] read and hashed eight bytes at a time, for the usual word:
+/// ASCII letters and digits ended by another ASCII byte, or one ASCII
+/// character that is neither, with eight bytes to read at each step.
+/// `None` for the others.
+fn ascii_word_at(bytes: &[u8], i: usize) -> Option<(usize, u64)> {
+    let mut hash = HASH_SEED;
+    let mut at = i;
+    loop {
+        let chunk = u64::from_le_bytes(*bytes.get(at..)?.first_chunk::<8>()?);
+        let run = alphanumeric_run(chunk);
+        if run == 8 {
+            hash = hash_step(hash, chunk);
+            at += 8;
+            continue;
+        }
+        if chunk >> (8 * run) & 0x80 != 0 {
+            // Not ASCII: it may go on the word.
+            return None;
+        }
+        // A word that is not alphanumeric is one character.
+        let len = if at == i && run == 0 { 1 } else { run };
+        let word = chunk & ((1 << (8 * len)) - 1);
+        return Some((at + len, hash_finish(hash_step(hash, word))));
+    }
+}
+
+/// How many of the eight bytes of `chunk` (little-endian) are ASCII
+/// letters or digits before the first that is not, found for all bytes at
+/// once: each test sets a byte's high bit, and no sum carries into the
+/// next byte because the high bits are cleared first.
+fn alphanumeric_run(chunk: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = chunk & (0x7f * ONES);
+    // A digit is at least '0' and not above '9'.
+    let digit = (low + (0x80 - u64::from(b'0')) * ONES) & !(low + (0x7f - u64::from(b'9')) * ONES);
+    // A letter, with 0x20 set (lower case), is at least 'a' and not above 'z'.
+    let folded = low | (0x20 * ONES);
+    let letter = (folded + (0x80 - u64::from(b'a')) * ONES) & !(folded + (0x7f - u64::from(b'z')) * ONES);
+    let alphanumeric = (digit | letter) & !chunk & (0x80 * ONES);
+    ((!alphanumeric & (0x80 * ONES)).trailing_zeros() / 8) as usize
+}
+
+/// The end of the word that starts at byte `i` of `text`: a run of
+/// alphanumeric characters, or one other character.
+fn word_end(text: &str, i: usize) -> usize {
     let bytes = text.as_bytes();
-    let mut hash = Fnv::new();
     let mut end = i;
     loop {
         while let Some(&b) = bytes.get(end)
             && b.is_ascii_alphanumeric()
         {
-            hash.add(b);
             end += 1;
         }
         if end == bytes.len() || bytes[end].is_ascii() {
@@ -247,21 +295,18 @@ fn word_at(text: &str, i: usize) -> (usize, u64) {
         if !c.is_alphanumeric() {
             break;
         }
-        bytes[end..end + width].iter().for_each(|&b| hash.add(b));
         end += width;
     }
     if end == i {
         // Not alphanumeric: a word of one character.
-        let width = char_at(text, i).1;
-        bytes[i..i + width].iter().for_each(|&b| hash.add(b));
-        end += width;
+        end += char_at(text, i).1;
     }
-    (end, hash.0)
+    end
 }
 
 /// The phrase's longest alphanumeric prefix, or its first character.
 fn first_word(phrase: &str) -> &str {
-    if phrase.is_empty() { phrase } else { &phrase[..word_at(phrase, 0).0] }
+    if phrase.is_empty() { phrase } else { &phrase[..word_end(phrase, 0)] }
 }
 
 /// The character at byte `i` and its width; `i` is a char boundary.
@@ -282,11 +327,42 @@ fn ends_word(text: &str, end: usize) -> bool {
     !(last.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric))
 }
 
-/// The hash a [`WordMap`] is given with a word.
+/// The hash a [`WordMap`] is given with a word, taken eight bytes at a
+/// time so that [`ascii_word_at`] can hash while it reads.
 pub(crate) fn hash_word(word: &[u8]) -> u64 {
-    let mut hash = Fnv::new();
-    word.iter().for_each(|&b| hash.add(b));
-    hash.0
+    let mut chunks = word.chunks_exact(8);
+    let hash = (&mut chunks).fold(HASH_SEED, |hash, chunk| hash_step(hash, u64::from_le_bytes(chunk.try_into().unwrap_or_default())));
+    hash_finish(hash_step(hash, load_short(chunks.remainder())))
+}
+
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Adds eight bytes (little-endian) to a hash.
+fn hash_step(hash: u64, chunk: u64) -> u64 {
+    (hash ^ chunk).wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+/// A chunk's top bytes only reach the top bits of the product: fold them
+/// down, where [`mix`] and the filter look.
+fn hash_finish(hash: u64) -> u64 {
+    hash ^ (hash >> 32)
+}
+
+/// Up to seven bytes as a little-endian number, padded with zeros: two
+/// overlapping loads instead of a loop over the bytes.
+fn load_short(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let two = |lo: u64, hi: u64, width: usize| lo | hi << (8 * (n - width));
+    match n {
+        0 => 0,
+        1 => u64::from(bytes[0]),
+        2..4 => two(u64::from(u16::from_le_bytes([bytes[0], bytes[1]])), u64::from(u16::from_le_bytes([bytes[n - 2], bytes[n - 1]])), 2),
+        _ => {
+            let lo = u32::from_le_bytes(bytes[..4].try_into().unwrap_or_default());
+            let hi = u32::from_le_bytes(bytes[n - 4..].try_into().unwrap_or_default());
+            two(u64::from(lo), u64::from(hi), 4)
+        }
+    }
 }
 
 /// A map from words (byte strings) to values, looked up with a hash the
@@ -537,6 +613,29 @@ mod tests {
             (2, "District Court for the".into()),
             (4, "District".into()),
         ]);
+    }
+
+    proptest! {
+        /// The overlapping loads read what copying into zeros would.
+        #[test]
+        fn short_loads_pad_with_zeros(bytes in proptest::collection::vec(any::<u8>(), 0..8)) {
+            let mut padded = [0; 8];
+            padded[..bytes.len()].copy_from_slice(&bytes);
+            prop_assert_eq!(load_short(&bytes), u64::from_le_bytes(padded));
+        }
+
+        /// Reading a word eight bytes at a time finds the word and hash
+        /// that reading it a character at a time and hashing it do.
+        #[test]
+        fn ascii_words_agree_with_words_read_by_character(
+            text in "([aZz09]{0,17}[@`\\[{/:.'\u{e9}\u{a0}\u{212a} ]){1,4}[aZz09]{0,17}",
+            at in 0..80usize,
+        ) {
+            let i = at % text.len();
+            prop_assume!(text.is_char_boundary(i) && !text[i..].starts_with(' '));
+            let end = word_end(&text, i);
+            prop_assert_eq!(word_at(&text, i), (end, hash_word(&text.as_bytes()[i..end])));
+        }
     }
 
     #[test]
