@@ -217,8 +217,13 @@ impl PhraseTable {
                         found(rule, Span::new(i, i + len));
                     }
                 };
-                exact.each_prefix(&text.as_bytes()[i..], 0, &mut report);
-                folded.each_prefix(&bytes[i..], end - i, &mut report);
+                // Most first words begin phrases of one kind only.
+                if !exact.entries.is_empty() {
+                    exact.each_prefix(&text.as_bytes()[i..], 0, &mut report);
+                }
+                if !folded.entries.is_empty() {
+                    folded.each_prefix(&bytes[i..], end - i, &mut report);
+                }
             }
             i = end;
         }
