@@ -14,8 +14,6 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use serde::Serialize;
-
 use crate::extractor::Extractor;
 use crate::input::{Article, Item};
 use crate::record::{ErrorBody, ErrorRecord, Record};
@@ -72,18 +70,19 @@ pub fn extract(extractor: &Extractor, item: Item) -> (Extracted, Done) {
 /// The JSON line of an extraction: the record or the error record, in the
 /// field order of their types.
 pub fn json(extracted: &Extracted, pretty: bool) -> String {
-    fn to<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> serde_json::Result<String> {
-        let mut out = Vec::with_capacity(capacity);
-        if pretty { serde_json::to_writer_pretty(&mut out, value) } else { serde_json::to_writer(&mut out, value) }?;
-        String::from_utf8(out).map_err(serde::ser::Error::custom)
+    match extracted {
+        Ok((article, record)) => {
+            // A record is about one and a half times its article: room for it
+            // (and the caller's newline) up front, instead of growing from 128 bytes.
+            let mut out = Vec::with_capacity(256 + 2 * article.text.len());
+            record.write_json(&mut out, pretty);
+            String::from_utf8(out).expect("escaping splits strings only at ASCII bytes")
+        }
+        Err(e) => {
+            let text = if pretty { serde_json::to_string_pretty(e) } else { serde_json::to_string(e) };
+            text.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()))
+        }
     }
-    // A record is about one and a half times its article: room for it
-    // (and the caller's newline) up front, instead of growing from 128 bytes.
-    let text = match extracted {
-        Ok((article, record)) => to(record, pretty, 256 + 2 * article.text.len()),
-        Err(e) => to(e, pretty, 256),
-    };
-    text.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":{{\"kind\":\"internal\",\"message\":{:?}}}}}", e.to_string()))
 }
 
 /// The next articles for a worker: one, waiting for it, then those already

@@ -147,6 +147,299 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+impl Record {
+    /// Appends the record's JSON to `out`, byte for byte what `serde_json`
+    /// writes (compact, or pretty with two-space indents), but without its
+    /// per-write and per-byte overhead: output was the run's largest cost
+    /// after the rules.
+    pub fn write_json(&self, out: &mut Vec<u8>, pretty: bool) {
+        self.write(&mut Json { out, pretty, depth: 0, empty: true });
+    }
+}
+
+/// A JSON writer with `serde_json`'s layout: compact, or pretty as its
+/// `PrettyFormatter` (`"key": value`, one member per line, `[]` when empty).
+struct Json<'o> {
+    out: &'o mut Vec<u8>,
+    pretty: bool,
+    depth: usize,
+    /// Nothing written yet in the innermost object or array.
+    empty: bool,
+}
+
+impl Json<'_> {
+    #[inline(always)]
+    fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        self.depth += 1;
+        self.empty = true;
+    }
+
+    #[inline(always)]
+    fn close(&mut self, bracket: u8) {
+        self.depth -= 1;
+        if self.pretty && !self.empty {
+            self.newline();
+        }
+        self.out.push(bracket);
+        // The container just closed is a member of its parent.
+        self.empty = false;
+    }
+
+    /// The separator before an object member or an array item.
+    #[inline(always)]
+    fn member(&mut self) {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        if self.pretty {
+            self.newline();
+        }
+        self.empty = false;
+    }
+
+    fn newline(&mut self) {
+        self.out.push(b'\n');
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
+        }
+    }
+
+    fn object(&mut self, members: impl FnOnce(&mut Self)) {
+        self.open(b'{');
+        members(self);
+        self.close(b'}');
+    }
+
+    #[inline(always)]
+    fn field(&mut self, key: &str, value: &(impl WriteJson + ?Sized)) {
+        self.member();
+        // Keys are plain ASCII names: nothing to escape.
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        if self.pretty {
+            self.out.push(b' ');
+        }
+        value.write(self);
+    }
+}
+
+/// A value the JSON writer knows how to write.
+trait WriteJson {
+    fn write(&self, w: &mut Json);
+}
+
+impl WriteJson for str {
+    fn write(&self, w: &mut Json) {
+        escape_into(w.out, self);
+    }
+}
+
+impl WriteJson for String {
+    fn write(&self, w: &mut Json) {
+        self.as_str().write(w);
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    fn write(&self, w: &mut Json) {
+        (**self).write(w);
+    }
+}
+
+impl WriteJson for usize {
+    fn write(&self, w: &mut Json) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = *self;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        w.out.extend_from_slice(&digits[at..]);
+    }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+    fn write(&self, w: &mut Json) {
+        match self {
+            Some(value) => value.write(w),
+            None => w.out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    fn write(&self, w: &mut Json) {
+        w.open(b'[');
+        for item in self {
+            w.member();
+            item.write(w);
+        }
+        w.close(b']');
+    }
+}
+
+impl WriteJson for Record {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("id", &self.id);
+            w.field("reference_date", &self.reference_date);
+            w.field("parties", &self.parties);
+            w.field("courts", &self.courts);
+            w.field("dates", &self.dates);
+            w.field("products", &self.products);
+            w.field("quotes", &self.quotes);
+            w.field("cases", &self.cases);
+        });
+    }
+}
+
+impl WriteJson for MentionOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("start", &self.start);
+            w.field("end", &self.end);
+            w.field("text", &self.text);
+            if let Some(rule) = &self.rule {
+                w.field("rule", rule);
+            }
+        });
+    }
+}
+
+impl WriteJson for PartyOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("name", &self.name);
+            w.field("kind", self.kind);
+            w.field("roles", &self.roles);
+            w.field("mentions", &self.mentions);
+        });
+    }
+}
+
+impl WriteJson for CourtOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("name", &self.name);
+            w.field("id", &self.id);
+            w.field("country", &self.country);
+            w.field("mentions", &self.mentions);
+        });
+    }
+}
+
+impl WriteJson for DateOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("text", &self.text);
+            w.field("value", &self.value);
+            w.field("grain", &self.grain);
+            w.field("mod", &self.modifier);
+            w.field("start", &self.start);
+            w.field("end", &self.end);
+            if let Some(rule) = &self.rule {
+                w.field("rule", rule);
+            }
+        });
+    }
+}
+
+impl WriteJson for ProductOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("name", &self.name);
+            w.field("owner", &self.owner);
+            w.field("mentions", &self.mentions);
+        });
+    }
+}
+
+impl WriteJson for QuoteOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("text", &self.text);
+            w.field("speaker", &self.speaker);
+            w.field("start", &self.start);
+            w.field("end", &self.end);
+            w.field("speaker_mention", &self.speaker_mention);
+        });
+    }
+}
+
+impl WriteJson for CaseOut {
+    fn write(&self, w: &mut Json) {
+        w.object(|w| {
+            w.field("plaintiffs", &self.plaintiffs);
+            w.field("defendants", &self.defendants);
+            w.field("court", &self.court);
+            w.field("filed", &self.filed);
+            w.field("subject", &self.subject);
+        });
+    }
+}
+
+/// Writes `s` as a JSON string the way `serde_json` escapes it: `"` and `\`,
+/// the short escapes `\b \t \n \f \r`, other control characters as `\u00xx`,
+/// everything else as is. Eight bytes at a time while none needs escaping.
+fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8)
+            && !needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        {
+            i += 8;
+            continue;
+        }
+        let byte = bytes[i];
+        if byte < 0x20 || byte == b'"' || byte == b'\\' {
+            out.extend_from_slice(&bytes[start..i]);
+            push_escape(out, byte);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Whether any of eight bytes is a control character, `"` or `\`.
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below `n` (n <= 0x80) borrows into its own high bit; `!x`
+    // drops bytes of 0x80 and above.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1) != 0
+}
+
+/// Writes the escape of a byte that needs one.
+fn push_escape(out: &mut Vec<u8>, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match byte {
+        b'"' | b'\\' => byte,
+        0x08 => b'b',
+        b'\t' => b't',
+        b'\n' => b'n',
+        0x0C => b'f',
+        b'\r' => b'r',
+        _ => 0,
+    };
+    if short == 0 {
+        out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
+    } else {
+        out.extend_from_slice(&[b'\\', short]);
+    }
+}
+
 /// Converts byte offsets of one text to character offsets in O(1) per call
 /// after one pass: a character count every 32 bytes, then a short scan (a
 /// record asks for thousands of offsets, and a longer scan cost more than
@@ -211,9 +504,84 @@ fn char_starts(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::collection::vec;
+    use proptest::option::of;
     use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Any text, and text dense in what JSON escapes: quotes, backslashes,
+    /// every control character, DEL, non-ASCII, runs longer than a word.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), "[\"\\\\\u{0}-\u{1f}\u{7f}a\u{e9}\u{2028}\u{1f600}]{0,40}", "[a ]{0,30}"]
+    }
+
+    fn label() -> impl Strategy<Value = &'static str> {
+        select(vec!["organization", "plaintiff", "day", "APPROX", "a\"b\\c\n"])
+    }
+
+    fn mention() -> impl Strategy<Value = MentionOut> {
+        (any::<usize>(), 0..1000usize, text(), of(text())).prop_map(|(start, end, text, rule)| MentionOut { start, end, text, rule })
+    }
+
+    fn mentions() -> impl Strategy<Value = Vec<MentionOut>> {
+        vec(mention(), 0..3)
+    }
+
+    fn party() -> impl Strategy<Value = PartyOut> {
+        (text(), label(), vec(label(), 0..3), mentions()).prop_map(|(name, kind, roles, mentions)| PartyOut { name, kind, roles, mentions })
+    }
+
+    fn court() -> impl Strategy<Value = CourtOut> {
+        (text(), of(text()), of(text()), mentions()).prop_map(|(name, id, country, mentions)| CourtOut { name, id, country, mentions })
+    }
+
+    fn date() -> impl Strategy<Value = DateOut> {
+        (text(), of(text()), of(label()), of(label()), any::<usize>(), any::<usize>(), of(text())).prop_map(
+            |(text, value, grain, modifier, start, end, rule)| DateOut { text, value, grain, modifier, start, end, rule },
+        )
+    }
+
+    fn product() -> impl Strategy<Value = ProductOut> {
+        (text(), of(text()), mentions()).prop_map(|(name, owner, mentions)| ProductOut { name, owner, mentions })
+    }
+
+    fn quote() -> impl Strategy<Value = QuoteOut> {
+        (text(), of(text()), any::<usize>(), any::<usize>(), of(mention())).prop_map(|(text, speaker, start, end, speaker_mention)| {
+            QuoteOut { text, speaker, start, end, speaker_mention }
+        })
+    }
+
+    fn case() -> impl Strategy<Value = CaseOut> {
+        (vec(text(), 0..3), vec(text(), 0..3), of(text()), of(text()), of(text())).prop_map(
+            |(plaintiffs, defendants, court, filed, subject)| CaseOut { plaintiffs, defendants, court, filed, subject },
+        )
+    }
+
+    fn record() -> impl Strategy<Value = Record> {
+        (text(), of(text()), vec(party(), 0..3), vec(court(), 0..2), vec(date(), 0..3), vec(product(), 0..2), vec(quote(), 0..3), vec(case(), 0..2))
+            .prop_map(|(id, reference_date, parties, courts, dates, products, quotes, cases)| Record {
+                id,
+                reference_date,
+                parties,
+                courts,
+                dates,
+                products,
+                quotes,
+                cases,
+            })
+    }
 
     proptest! {
+        #[test]
+        fn record_json_is_what_serde_json_writes(record in record()) {
+            for pretty in [false, true] {
+                let mut out = Vec::new();
+                record.write_json(&mut out, pretty);
+                let expected = if pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) };
+                prop_assert_eq!(String::from_utf8(out).unwrap(), expected.unwrap());
+            }
+        }
+
         #[test]
         fn record_char_offsets_count_the_characters_before(text in "[a\u{e9}\u{201c}\u{1f600} ]{0,200}") {
             let index = CharIndex::new(&text);
