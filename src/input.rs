@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 /// One article to extract from.
@@ -259,6 +260,64 @@ fn read_text(id: &str, reader: Box<dyn BufRead + Send>, max: usize) -> Item {
 
 /// Parses one JSON Lines record; `at` (`FILE:LINE`) stands in for a missing id.
 pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
+    // The usual line, a valid object with a string `text`, skips the
+    // `Value` tree; anything else takes the general path for its error.
+    let fast = std::str::from_utf8(bytes).ok().and_then(|text| serde_json::from_str::<Fields>(text).ok());
+    match fast {
+        Some(Fields { id, text: Some(Value::String(text)), date, published }) => {
+            let id = id.as_ref().and_then(id_text).unwrap_or_else(|| at.into());
+            let date = [date, published].iter().find_map(|v| v.as_ref().and_then(Value::as_str)).and_then(iso_day);
+            Ok(Article { id, text, date })
+        }
+        _ => parse_json_value(bytes, at),
+    }
+}
+
+/// The fields of a JSON Lines record that make an article. Every other
+/// field is parsed too, so a line passes or fails exactly as a `Value`.
+#[derive(Default)]
+struct Fields {
+    id: Option<Value>,
+    text: Option<Value>,
+    date: Option<Value>,
+    published: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = Some(map.next_value::<Value>()?);
+            // A repeated key keeps its last value, as in a `Value` object.
+            match key.as_str() {
+                "id" => fields.id = value,
+                "text" => fields.text = value,
+                "date" => fields.date = value,
+                "published" => fields.published = value,
+                _ => {}
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// Parses a line through a `Value` tree: the general path, which tells
+/// every kind of bad line apart.
+fn parse_json_value(bytes: &[u8], at: &str) -> Item {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -288,7 +347,12 @@ pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
 }
 
 fn id_of(v: &Value) -> Option<String> {
-    match v.get("id")? {
+    id_text(v.get("id")?)
+}
+
+/// An id field as text: a string, or a number as JSON writes it.
+fn id_text(id: &Value) -> Option<String> {
+    match id {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -306,6 +370,54 @@ pub fn iso_day(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// JSON Lines records, mostly objects, with the fields that matter
+    /// repeated, mistyped, escaped or broken, and some lines that are not
+    /// objects, not JSON or not UTF-8.
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        let key = prop_oneof![
+            4 => select(vec!["id", "text", "date", "published"]),
+            1 => select(vec!["title", "te\\u0078t", "", "ID"]),
+        ];
+        let value = prop_oneof![
+            4 => select(vec![
+                "\"abc\"", "\"a\\nb\\t\\u2019\"", "\"\\ud83d\\ude00\"", "\"\u{e9}\u{1f600}\"", "12", "-0", "1.5e3", "18446744073709551616",
+                "null", "true", "[1, \"x\", {}]", "{\"id\": 3}", "\"2024-07-31T09:00:00Z\"", "\"2023-01-02\"", "\"2024-7-31\"", "\"\"",
+                "\"\\\"\\\\\"",
+            ]),
+            1 => select(vec!["\"\\ud800\"", "\"a\u{1}b\"", "1e400", "\"\\x\"", "01"]),
+        ];
+        let object = vec((key, value), 0..8).prop_map(|fields| {
+            let members: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+            format!("{{{}}}", members.join(", "))
+        });
+        let damage = select(vec![" ", "\t\r", "x", "}", ",", "\u{feff}"]);
+        prop_oneof![
+            6 => object.clone().prop_map(String::into_bytes),
+            1 => (object.clone(), damage).prop_map(|(o, d)| format!("{o}{d}").into_bytes()),
+            1 => object.clone().prop_map(|o| format!("[{o}]").into_bytes()),
+            1 => (object, 0..64usize, any::<u8>()).prop_map(|(o, at, byte)| {
+                let mut bytes = o.into_bytes();
+                let at = at.min(bytes.len());
+                bytes.insert(at, byte | 0x80);
+                bytes
+            }),
+            1 => any::<Vec<u8>>(),
+        ]
+    }
+
+    proptest! {
+        // Cheap cases, and a line must draw a string text and the right
+        // repeats for a field mix-up to show: many of them.
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn input_lines_parse_as_through_a_value_tree(line in line()) {
+            prop_assert_eq!(parse_json_line(&line, "f:1"), parse_json_value(&line, "f:1"));
+        }
+    }
 
     #[test]
     fn input_json_line_errors_keep_the_id() {
