@@ -243,7 +243,7 @@ impl RegexScan {
         let b = bytes[at];
         let rest = &bytes[at..];
         for &i in &self.singles[usize::from(b)] {
-            if self.leads[i].admits(rest) {
+            if self.leads[i].admits_after(rest, 1) {
                 found(i, at);
             }
         }
@@ -254,7 +254,7 @@ impl RegexScan {
         }
         let first = head(rest);
         for prefix in list.iter().filter(|p| p.begins(rest, first)) {
-            for &i in prefix.regexes.iter().filter(|&&i| self.leads[i].admits(rest)) {
+            for &i in prefix.regexes.iter().filter(|&&i| self.leads[i].admits_after(rest, prefix.len)) {
                 found(i, at);
             }
         }
@@ -345,8 +345,17 @@ impl Lead {
     }
 
     /// False when `text`, from a candidate start on, cannot begin a match.
+    #[cfg(test)]
     fn admits(&self, text: &[u8]) -> bool {
-        self.allowed[..self.len].iter().zip(text).all(|(set, &b)| set[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
+        self.admits_after(text, 0)
+    }
+
+    /// [`Lead::admits`] for a `text` whose first `known` bytes are a literal
+    /// of the regex, which the lead allows by construction: only the bytes
+    /// after it are checked.
+    fn admits_after(&self, text: &[u8], known: usize) -> bool {
+        let sets = self.allowed.get(known..self.len).unwrap_or_default();
+        sets.iter().zip(text.get(known..).unwrap_or_default()).all(|(set, &b)| set[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
     }
 }
 
