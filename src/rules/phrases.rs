@@ -28,75 +28,67 @@ pub type Phrase<'a> = (Cow<'a, str>, usize, bool);
 
 /// Phrases by their first word, lower-cased: the case-sensitive ones, then
 /// the case-insensitive ones.
+///
+/// All lists live in two flat arrays, addressed by offsets: with an
+/// allocation or three per list, a lookup of a rare word was a chain of
+/// cache misses, and building the table was mostly allocation.
 #[derive(Debug, Default)]
 pub struct PhraseTable {
-    words: WordMap<[Sorted; 2]>,
+    words: WordMap<[List; 2]>,
+    /// Every list's phrases, one list after another.
+    nodes: Vec<Node>,
+    /// Every list's bytes, one list after another (see [`Sorted::bytes`]).
+    bytes: Vec<u8>,
 }
 
+/// Where one first word's phrases of one kind are in a [`PhraseTable`].
+#[derive(Debug, Default, Clone, Copy)]
+struct List {
+    /// The first phrase's index in `nodes`, and how many there are.
+    first: u32,
+    len: u32,
+    /// Where the list's bytes start in `bytes`, and how many all phrases
+    /// share.
+    start: u32,
+    shared: u32,
+}
+
+/// One phrase of a list. Its head sits with the rest, so that a short list
+/// is read from one cache line.
+#[derive(Debug)]
+struct Node {
+    /// [`head`] of the phrase after the shared bytes: the binary search
+    /// walks these and reads a phrase only when its head equals the text's.
+    head: u64,
+    rule: usize,
+    /// Where the phrase ends in the list's bytes; the first starts after
+    /// the shared bytes, the others where the one before ends.
+    end: u32,
+    /// Index in the list of the nearest earlier phrase that is a prefix of
+    /// this one, or [`NO_PARENT`].
+    parent: u32,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
 /// The phrases of one first word in byte order (lower-cased when they ignore
-/// case), in flat arrays: a bucket can hold hundreds of phrases, and a
-/// binary search over one allocation per phrase was a chain of cache misses.
-#[derive(Debug, Default)]
-struct Sorted {
+/// case), as a view of a [`PhraseTable`]'s arrays.
+struct Sorted<'t> {
     /// The bytes every phrase begins with (at least the first word when
     /// they ignore case), then each phrase after them, one after another:
     /// the text must begin with the shared bytes, and then only what
     /// follows them is compared.
-    bytes: Vec<u8>,
+    bytes: &'t [u8],
     /// How many bytes all phrases share.
     shared: usize,
-    /// [`head`] of each phrase after the shared bytes: the binary search
-    /// walks this small array and reads a phrase only when its head equals
-    /// the text's.
-    heads: Vec<u64>,
-    entries: Vec<Entry>,
+    nodes: &'t [Node],
 }
 
-#[derive(Debug)]
-struct Entry {
-    /// Where the phrase ends in `bytes`; the first starts after the shared
-    /// bytes, the others where the one before ends.
-    end: usize,
-    rule: usize,
-    /// Index of the nearest earlier phrase that is a prefix of this one.
-    parent: Option<usize>,
-}
-
-impl Sorted {
-    fn new(mut list: Vec<(Cow<'_, [u8]>, usize)>) -> Sorted {
-        list.sort_unstable();
-        let (Some(first), Some(last)) = (list.first(), list.last()) else { return Sorted::default() };
-        // In sorted order, what the first and last share, all share.
-        let shared = common_prefix(&first.0, &last.0);
-        let n = list.len();
-        let mut sorted = Sorted {
-            bytes: Vec::with_capacity(shared + list.iter().map(|(phrase, _)| phrase.len() - shared).sum::<usize>()),
-            shared,
-            heads: Vec::with_capacity(n),
-            entries: Vec::with_capacity(n),
-        };
-        sorted.bytes.extend_from_slice(&first.0[..shared]);
-        for (i, (phrase, rule)) in list.iter().enumerate() {
-            // Every earlier prefix of this phrase is a prefix of the one before.
-            let mut c = i.checked_sub(1);
-            while let Some(j) = c {
-                if phrase.starts_with(&list[j].0) {
-                    break;
-                }
-                c = sorted.entries[j].parent;
-            }
-            let tail = &phrase[shared..];
-            sorted.heads.push(head(tail));
-            sorted.bytes.extend_from_slice(tail);
-            sorted.entries.push(Entry { end: sorted.bytes.len(), rule: *rule, parent: c });
-        }
-        sorted
-    }
-
+impl Sorted<'_> {
     /// Phrase `j` after the shared bytes.
     fn tail(&self, j: usize) -> &[u8] {
-        let start = j.checked_sub(1).map_or(self.shared, |p| self.entries[p].end);
-        &self.bytes[start..self.entries[j].end]
+        let start = j.checked_sub(1).map_or(self.shared, |p| self.nodes[p].end as usize);
+        &self.bytes[start..self.nodes[j].end as usize]
     }
 
     /// How many phrases sort at or before the shared bytes followed by
@@ -104,10 +96,10 @@ impl Sorted {
     /// do, except that equal heads need the bytes compared.
     fn count_at_or_before(&self, rest: &[u8]) -> usize {
         let key = head(rest);
-        let (mut lo, mut hi) = (0, self.heads.len());
+        let (mut lo, mut hi) = (0, self.nodes.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let before = match self.heads[mid].cmp(&key) {
+            let before = match self.nodes[mid].head.cmp(&key) {
                 Ordering::Less => true,
                 Ordering::Greater => false,
                 Ordering::Equal => self.tail(mid) <= rest,
@@ -126,8 +118,7 @@ impl Sorted {
     /// `known` bytes are known to begin every phrase: the lower-cased word
     /// the list was looked up with.
     fn each_prefix(&self, text: &[u8], known: usize, mut found: impl FnMut(usize, usize)) {
-        // Every phrase begins with the shared bytes (an empty list shares
-        // none and counts none below).
+        // Every phrase begins with the shared bytes.
         let known = known.min(self.shared);
         let Some(rest) = text.get(self.shared..) else { return };
         if !same(&self.bytes[known..self.shared], &text[known..self.shared]) {
@@ -137,13 +128,16 @@ impl Sorted {
         let common = common_prefix(self.tail(last), rest);
         // The phrases that begin `text` are the prefixes of `last` no
         // longer than what it shares with `text`.
-        let mut c = Some(last);
-        while let Some(j) = c {
+        let mut j = last;
+        loop {
             let len = self.tail(j).len();
             if len <= common {
-                found(self.shared + len, self.entries[j].rule);
+                found(self.shared + len, self.nodes[j].rule);
             }
-            c = self.entries[j].parent;
+            match self.nodes[j].parent {
+                NO_PARENT => break,
+                parent => j = parent as usize,
+            }
         }
     }
 }
@@ -174,8 +168,10 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 impl PhraseTable {
     /// A table of `phrases`.
     pub fn new<'a>(phrases: impl IntoIterator<Item = Phrase<'a>>) -> PhraseTable {
-        type Lists<'a> = [Vec<(Cow<'a, [u8]>, usize)>; 2];
-        let mut lists: WordMap<Lists<'a>> = WordMap::default();
+        // Each phrase with its list: twice its first word's index, plus one
+        // when it ignores case.
+        let mut words: WordMap<()> = WordMap::default();
+        let mut all = Vec::new();
         let mut key = String::new();
         for (phrase, rule, fold) in phrases {
             // The text is read word by word and no word starts with white
@@ -191,10 +187,59 @@ impl PhraseTable {
                 Cow::Borrowed(p) => Cow::Borrowed(p.as_bytes()),
                 Cow::Owned(p) => Cow::Owned(p.into_bytes()),
             };
-            let list = lists.entry(key.as_bytes(), hash_word(key.as_bytes()));
-            list[usize::from(fold)].push((bytes, rule));
+            let word = words.index(key.as_bytes(), hash_word(key.as_bytes()));
+            all.push((2 * word + usize::from(fold), bytes, rule));
         }
-        PhraseTable { words: lists.map(|[exact, folded]| [Sorted::new(exact), Sorted::new(folded)]) }
+        let (mut placed, ends) = by_list(&all, 2 * words.entries.len());
+        let mut table = PhraseTable {
+            words: WordMap::default(),
+            nodes: Vec::with_capacity(all.len()),
+            bytes: Vec::with_capacity(all.iter().map(|(_, phrase, _)| phrase.len()).sum()),
+        };
+        let mut start = 0;
+        let lists: Vec<List> = ends
+            .into_iter()
+            .map(|end| {
+                let run = &mut placed[start..end];
+                start = end;
+                run.sort_unstable();
+                table.push_list(run)
+            })
+            .collect();
+        table.words = words.map(|word, ()| [lists[2 * word], lists[2 * word + 1]]);
+        table
+    }
+
+    /// Appends a list of phrases, sorted, that share a first word and case
+    /// rule, and says where it is.
+    fn push_list(&mut self, run: &[(&[u8], usize)]) -> List {
+        let (Some(&(first, _)), Some(&(last, _))) = (run.first(), run.last()) else { return List::default() };
+        // In sorted order, what the first and last share, all share.
+        let shared = common_prefix(first, last);
+        let start = self.bytes.len();
+        let list = List { first: offset(self.nodes.len()), len: offset(run.len()), start: offset(start), shared: offset(shared) };
+        self.bytes.extend_from_slice(&first[..shared]);
+        let nodes = self.nodes.len();
+        for (i, &(phrase, rule)) in run.iter().enumerate() {
+            // Every earlier prefix of this phrase is a prefix of the one before.
+            let mut parent = i.checked_sub(1).map_or(NO_PARENT, offset);
+            while parent != NO_PARENT && !phrase.starts_with(run[parent as usize].0) {
+                parent = self.nodes[nodes + parent as usize].parent;
+            }
+            let tail = &phrase[shared..];
+            self.bytes.extend_from_slice(tail);
+            self.nodes.push(Node { head: head(tail), end: offset(self.bytes.len() - start), rule, parent });
+        }
+        list
+    }
+
+    /// The phrases of `list`.
+    fn sorted(&self, list: List) -> Sorted<'_> {
+        Sorted {
+            bytes: &self.bytes[list.start as usize..],
+            shared: list.shared as usize,
+            nodes: &self.nodes[list.first as usize..][..list.len as usize],
+        }
     }
 
     /// Calls `found(rule, span)` for every phrase on word boundaries in
@@ -210,24 +255,52 @@ impl PhraseTable {
                 continue;
             }
             let (end, hash) = word_at(lower, i);
-            if let Some(tables) = self.words.get(&bytes[i..end], hash) {
-                let [exact, folded] = tables;
+            if let Some(&[exact, folded]) = self.words.get(&bytes[i..end], hash) {
                 let mut report = |len: usize, rule: usize| {
                     if text.is_char_boundary(i + len) && ends_word(text, i + len) {
                         found(rule, Span::new(i, i + len));
                     }
                 };
                 // Most first words begin phrases of one kind only.
-                if !exact.entries.is_empty() {
-                    exact.each_prefix(&text.as_bytes()[i..], 0, &mut report);
+                if exact.len != 0 {
+                    self.sorted(exact).each_prefix(&text.as_bytes()[i..], 0, &mut report);
                 }
-                if !folded.entries.is_empty() {
-                    folded.each_prefix(&bytes[i..], end - i, &mut report);
+                if folded.len != 0 {
+                    self.sorted(folded).each_prefix(&bytes[i..], end - i, &mut report);
                 }
             }
             i = end;
         }
     }
+}
+
+/// The phrases given as (list, bytes, rule) one list after another, and
+/// where each of the `lists` lists ends: placed by counting, which takes a
+/// fraction of sorting them all or of a vector per list.
+fn by_list<'p>(phrases: &'p [(usize, Cow<'_, [u8]>, usize)], lists: usize) -> (Vec<(&'p [u8], usize)>, Vec<usize>) {
+    let mut ends = vec![0; lists];
+    for &(list, ..) in phrases {
+        ends[list] += 1;
+    }
+    let mut next = 0;
+    for end in &mut ends {
+        next += *end;
+        *end = next;
+    }
+    // Filled from each list's end backwards, leaving `ends` at the starts.
+    let mut placed = vec![(&[][..], 0); phrases.len()];
+    let mut starts = ends.clone();
+    for (list, phrase, rule) in phrases {
+        starts[*list] -= 1;
+        placed[starts[*list]] = (&**phrase, *rule);
+    }
+    (placed, ends)
+}
+
+/// An offset into a [`PhraseTable`]'s arrays, which hold far less than
+/// 4 GB.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("a phrase table under 4 GB")
 }
 
 /// The word that starts at byte `i` of `text` (not at white space), as its
@@ -414,8 +487,18 @@ impl<V> WordMap<V> {
     where
         V: Default,
     {
+        let index = self.index(word, hash);
+        &mut self.entries[index].1
+    }
+
+    /// The index of `word` (hash `hash`) in the order words were first
+    /// entered, entering it with the default value if absent.
+    fn index(&mut self, word: &[u8], hash: u64) -> usize
+    where
+        V: Default,
+    {
         if let Ok(index) = self.find(word, hash) {
-            return &mut self.entries[index].1;
+            return index;
         }
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             self.grow();
@@ -423,7 +506,7 @@ impl<V> WordMap<V> {
         let index = self.entries.len();
         self.entries.push((word.into(), V::default()));
         self.place(hash, index);
-        &mut self.entries[index].1
+        index
     }
 
     /// The words, in the order they were first entered.
@@ -431,9 +514,10 @@ impl<V> WordMap<V> {
         self.entries.iter().map(|(word, _)| &**word)
     }
 
-    /// The same words with each value mapped.
-    pub(crate) fn map<W>(self, mut f: impl FnMut(V) -> W) -> WordMap<W> {
-        let entries = self.entries.into_iter().map(|(w, v)| (w, f(v))).collect();
+    /// The same words with each value mapped, given with its word's
+    /// [`index`](Self::index).
+    pub(crate) fn map<W>(self, mut f: impl FnMut(usize, V) -> W) -> WordMap<W> {
+        let entries = self.entries.into_iter().enumerate().map(|(i, (w, v))| (w, f(i, v))).collect();
         WordMap { slots: self.slots, filter: self.filter, entries }
     }
 
