@@ -727,6 +727,27 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Placing phrases by counting and then sorting each list orders
+        /// them as sorting all of them by list, bytes and rule does.
+        #[test]
+        fn phrases_placed_by_list_sort_as_a_whole(
+            phrases in proptest::collection::vec((0..6usize, proptest::collection::vec(any::<u8>(), 0..4), 0..3usize), 0..40),
+        ) {
+            let all: Vec<(usize, Cow<'_, [u8]>, usize)> = phrases.into_iter().map(|(list, p, rule)| (list, Cow::Owned(p), rule)).collect();
+            let (mut placed, ends) = by_list(&all, 6);
+            let mut start = 0;
+            for &end in &ends {
+                placed[start..end].sort_unstable();
+                start = end;
+            }
+            let mut want: Vec<(usize, &[u8], usize)> = all.iter().map(|(list, p, rule)| (*list, &**p, *rule)).collect();
+            want.sort_unstable();
+            prop_assert_eq!(placed, want.iter().map(|&(_, p, rule)| (p, rule)).collect::<Vec<_>>());
+            prop_assert_eq!(ends, (0..6).map(|list| want.iter().filter(|w| w.0 <= list).count()).collect::<Vec<_>>());
+        }
+    }
+
     #[test]
     fn word_map_finds_every_word_it_grew_to_hold() {
         let words: Vec<String> = (0..2000).map(|i| format!("w{i}")).collect();
