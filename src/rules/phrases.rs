@@ -117,12 +117,17 @@ impl Sorted<'_> {
     /// text lower-cased for the phrases that ignore case), whose first
     /// `known` bytes are known to begin every phrase: the lower-cased word
     /// the list was looked up with.
+    #[inline(always)]
     fn each_prefix(&self, text: &[u8], known: usize, mut found: impl FnMut(usize, usize)) {
         // Every phrase begins with the shared bytes.
         let known = known.min(self.shared);
         let Some(rest) = text.get(self.shared..) else { return };
         if !same(&self.bytes[known..self.shared], &text[known..self.shared]) {
             return;
+        }
+        // Most lists hold one phrase, which is all shared: no search.
+        if let [only] = self.nodes {
+            return found(self.shared, only.rule);
         }
         let Some(last) = self.count_at_or_before(rest).checked_sub(1) else { return };
         let common = common_prefix(self.tail(last), rest);
