@@ -208,11 +208,12 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     // Room for the known names; chunks add theirs below.
     let mut candidates = Vec::with_capacity(orgs.len() + people.len() + places.len());
     for m in orgs {
-        if !covered(blocked, m.span) && !after_first_name(doc, &cues, m.span) {
-            let span = extend_with_suffix(doc, &cues, m.span);
+        let tokens = token_range(doc, m.span);
+        if !covered(blocked, m.span) && !after_first_name(doc, &cues, m.span, tokens.start) {
+            let (span, tokens) = extend_with_suffix(doc, &cues, m.span, tokens);
             // "Hoshino Denso Corp": a known name inside a longer one with a
             // legal suffix is the longer one's.
-            let span = extend_before_suffixed(doc, &cues, blocked, span);
+            let span = extend_before_suffixed(doc, &cues, blocked, span, tokens);
             cues.known.push(span);
             // "Veltrix Taiwan, Inc." is a company of its own, not "Veltrix".
             let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1 || span.start < m.span.start;
@@ -253,25 +254,42 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     cluster(doc, rules, &cues, candidates)
 }
 
-/// True when a known organization's name follows a first name or an
-/// initial: "Laura K. Ford" is a person, not the carmaker.
-fn after_first_name(doc: &Document<'_>, cues: &Cues, span: Span) -> bool {
-    let i = doc.token_at(span.start);
-    let Some(prev) = i.checked_sub(1).and_then(|j| doc.tokens.get(j)) else { return false };
+/// The tokens from `doc.token_at(span.start)` to `doc.token_at(span.end)`,
+/// with one search: the end is walked to, as a known name has few tokens
+/// and a search over the whole article costs more.
+fn token_range(doc: &Document<'_>, span: Span) -> Range<usize> {
+    let first = doc.token_at(span.start);
+    first..first + doc.tokens[first..].iter().take_while(|t| t.span.start < span.end).count()
+}
+
+/// True when `doc.token_at(byte)` is `i`, without a search: the token
+/// before `i` starts before `byte` and token `i` (if any) does not.
+fn token_at_is(doc: &Document<'_>, byte: usize, i: usize) -> bool {
+    i.checked_sub(1).is_none_or(|j| doc.tokens.get(j).is_some_and(|t| t.span.start < byte))
+        && doc.tokens.get(i).is_none_or(|t| t.span.start >= byte)
+}
+
+/// True when a known organization's name (starting at token `first`)
+/// follows a first name or an initial: "Laura K. Ford" is a person, not the
+/// carmaker.
+fn after_first_name(doc: &Document<'_>, cues: &Cues, span: Span, first: usize) -> bool {
+    let Some(prev) = first.checked_sub(1).and_then(|j| doc.tokens.get(j)) else { return false };
     prev.span.end + 1 == span.start && (prev.shape == Shape::Initial || exactly(&cues.given, prev.span))
 }
 
 /// Extends a known name over what completes it into a legal name: "Dunmore
 /// Foods" + " Inc.", "Kestrel Air" + " Lines Ltd.", "Orvane Airlines
 /// International Co." + ", Ltd.". Without a suffix at the end, nothing is
-/// added ("Nokia CloudBand" stays a company and a product).
-fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
+/// added ("Nokia CloudBand" stays a company and a product). `tokens` are
+/// the span's (see `token_range`), and so are the ones returned.
+fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span, tokens: Range<usize>) -> (Span, Range<usize>) {
     let mut end = span.end;
-    let mut i = doc.token_at(span.end);
+    let mut i = tokens.end;
+    // The suffix's end and the index of the token after it.
     let mut suffix_end = None;
     while let Some(t) = doc.tokens.get(i) {
         if exactly(&cues.suffixes, t.span) && !suffix_is_word(doc, i) {
-            suffix_end = Some(t.span.end);
+            suffix_end = Some((t.span.end, i + 1));
         } else {
             let comma_before_suffix =
                 doc.str(t.span) == "," && doc.tokens.get(i + 1).is_some_and(|n| exactly(&cues.suffixes, n.span));
@@ -283,20 +301,24 @@ fn extend_with_suffix(doc: &Document<'_>, cues: &Cues, span: Span) -> Span {
         end = t.span.end;
         i += 1;
     }
-    suffix_end.map_or(span, |e| Span::new(span.start, e))
+    match suffix_end {
+        Some((e, after)) => (Span::new(span.start, e), tokens.start..after),
+        None => (span, tokens),
+    }
 }
 
 /// Extends a name that ends with a legal suffix over the capitalized words
 /// right before it: "Hoshino" + "Denki Corp." is "Hoshino Denki Corp.", one
 /// company, not the known "Denki Corp.". Words that never form a name,
 /// titles, places, other known names and a sentence's first word stop it.
-fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], span: Span) -> Span {
-    let last = doc.token_at(span.end).checked_sub(1).and_then(|i| doc.tokens.get(i));
+/// `tokens` are the span's (see `token_range`).
+fn extend_before_suffixed(doc: &Document<'_>, cues: &Cues, blocked: &[Span], span: Span, tokens: Range<usize>) -> Span {
+    let last = tokens.end.checked_sub(1).and_then(|i| doc.tokens.get(i));
     if !last.is_some_and(|t| t.span.end == span.end && exactly(&cues.suffixes, t.span)) {
         return span;
     }
     let mut start = span.start;
-    let mut i = doc.token_at(span.start);
+    let mut i = tokens.start;
     while let Some(j) = i.checked_sub(1) {
         let t = &doc.tokens[j];
         let sentence_first = j == 0 || doc.tokens[j - 1].sentence != t.sentence;
@@ -493,9 +515,13 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
             }
             return;
         }
+    // Whether the sentence's first token is `idx[0]`, or one before it
+    // that opens a quote or parenthesis.
     let sentence_start = doc.sentences.get(tokens[idx[0]].sentence).is_some_and(|s| {
-        let first = doc.token_at(s.start);
-        idx[0] == first || (idx[0] == first + 1 && matches!(doc.str(tokens[first].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
+        token_at_is(doc, s.start, idx[0])
+            || (idx[0] > 0
+                && token_at_is(doc, s.start, idx[0] - 1)
+                && matches!(doc.str(tokens[idx[0] - 1].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
     });
     let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
     if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
@@ -1517,6 +1543,46 @@ mod tests {
             };
             let blocked = sorted(&picks[3]);
             prop_assert_eq!(chunks(&doc, &cues, &blocked), chunks_by_search(&doc, &cues, &blocked), "{:?}", text);
+        }
+    }
+
+    /// Cues with legal suffixes only: the tokens "Corp.", "Inc" and "SA".
+    fn suffix_cues(doc: &Document<'_>) -> Cues {
+        Cues {
+            known: Vec::new(),
+            titles: Vec::new(),
+            heads: Vec::new(),
+            suffixes: doc.tokens.iter().filter(|t| matches!(doc.str(t.span), "Corp." | "Inc" | "SA")).map(|t| t.span).collect(),
+            splitters: SpanSet::default(),
+            killers: SpanSet::default(),
+            given: Vec::new(),
+            places: Vec::new(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parties_token_indices_match_token_at(
+            words in proptest::collection::vec("Acme|Corp\\.|Inc|SA|Gmbh|,|\\.|\"|\u{c9}mile|\u{e9}t\u{e9}|said|the|\\(|42|a|U\\.S\\.|J\\.|\u{201c}", 0..30),
+            glue in proptest::collection::vec(" | |\n|\u{a0}|  ", 30),
+            picks in proptest::collection::vec((0..200usize, 0..40usize), 1..10),
+        ) {
+            let text: String = words.iter().zip(&glue).flat_map(|(w, g)| [w.as_str(), g.as_str()]).collect();
+            let doc = Document::new(&text, &Abbreviations::default());
+            for byte in 0..=text.len() + 1 {
+                for i in 0..=doc.tokens.len() + 1 {
+                    prop_assert_eq!(token_at_is(&doc, byte, i), doc.token_at(byte) == i, "{:?} {} {}", text, byte, i);
+                }
+            }
+            let cues = suffix_cues(&doc);
+            for (at, len) in picks {
+                let start = at % (text.len() + 1);
+                let span = Span::new(start, (start + len).min(text.len()));
+                let tokens = token_range(&doc, span);
+                prop_assert_eq!(tokens.clone(), doc.token_at(span.start)..doc.token_at(span.end), "{:?} {:?}", text, span);
+                let (extended, tokens) = extend_with_suffix(&doc, &cues, span, tokens);
+                prop_assert_eq!(tokens, doc.token_at(extended.start)..doc.token_at(extended.end), "{:?} {:?}", text, span);
+            }
         }
     }
 
