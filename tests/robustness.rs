@@ -96,6 +96,25 @@ fn robustness_many_actions_stay_linear() {
     });
 }
 
+/// Thousands of organizations, each followed by an acronym of capitals that
+/// could be its initials, stay linear: each acronym is looked up, never
+/// compared with every organization named so far.
+#[test]
+fn robustness_many_organizations_and_acronyms_stay_linear() {
+    let word = |i: usize| (0..3).map(|k| char::from(b'a' + (i / 26usize.pow(k) % 26) as u8)).collect::<String>();
+    let article = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                let w = word(i);
+                let mut title = w.clone();
+                title[..1].make_ascii_uppercase();
+                format!("{title}tron Holdings Inc. said {}Q filed. ", w.to_ascii_uppercase())
+            })
+            .collect()
+    };
+    assert_linear(3_000, "organizations", article, |_, _| {});
+}
+
 /// Token patterns with a wildcard ("a jury ... ordered") stay linear in a
 /// huge sentence full of their first word.
 #[test]
