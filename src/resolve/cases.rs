@@ -794,6 +794,36 @@ fn list_gap(gap: &str) -> bool {
     if g.is_empty() {
         return true;
     }
+    // A long gap is rarely a list's: counted without a copy, it goes
+    // straight to the apposition test that `list_words` would end in.
+    if lasting_words_exceed(g, 8) {
+        return age_and_place(g);
+    }
+    list_words(&gap, g)
+}
+
+/// True when `g` has more than `n` words in lower case that are no legal
+/// suffix: `list_words` keeps all of those but a leading "of", so past
+/// eight it keeps more than the seven any of its lists can take.
+fn lasting_words_exceed(g: &str, n: usize) -> bool {
+    // The separators are ASCII, so splitting the bytes splits the chars.
+    let mut start = 0;
+    let mut lasting = 0;
+    for piece in g.as_bytes().split(|b| matches!(b, b' ' | b',' | b';')) {
+        let w = &g[start..start + piece.len()];
+        start += piece.len() + 1;
+        if !w.is_empty() && !w.starts_with(char::is_uppercase) && !SUFFIX_WORDS.contains(&w) {
+            lasting += 1;
+            if lasting > n {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `list_gap` on the words of `g`, the trimmed `gap` without asides.
+fn list_words(gap: &str, g: &str) -> bool {
     let separated = gap.contains(',') || g.starts_with("and ") || g.starts_with("or ") || g == "and" || g == "or";
     // What a name leaves behind in the gap: a legal suffix the name did not
     // take ("Co." + " Ltd., "), an affiliation ("Voigt" + " of Nordair and "),
@@ -1074,6 +1104,7 @@ pub fn roles(cases: &[Case], parties: usize) -> Vec<BTreeSet<Role>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// Every (plaintiff, defendant) pair the built-in rules find in `text`.
     fn pairs(text: &str) -> Vec<(String, String)> {
@@ -1273,6 +1304,32 @@ mod tests {
         assert!(!list_gap(" and sued "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
         assert_eq!(subject(" against Acme for fraud over patents."), Some("fraud over patents".into()), "the first cue, not the first listed");
+    }
+
+    /// `list_gap` without the shortcut for long gaps.
+    fn list_gap_unbounded(gap: &str) -> bool {
+        let gap = without_asides(gap);
+        let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
+        g.is_empty() || list_words(&gap, g)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn cases_long_gaps_are_judged_as_without_the_shortcut(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    // Mostly words a list may hold, so that long gaps pass too.
+                    4 => "and|or|its|the|former|chief|plc|Ltd\\.|Inc",
+                    1 => "unit|Acme|of|\u{c9}clair|\u{fc}ber|India's|supplier|45|sued|x|\\(|\\)|a/k/a|as|,|;|:| |\u{a0}|\u{2019}s",
+                ],
+                0..14,
+            ),
+            seps in proptest::collection::vec("[ ,;]{1,2}|", 14),
+        ) {
+            let gap: String = words.iter().zip(&seps).map(|(w, s)| format!("{w}{s}")).collect();
+            prop_assert_eq!(list_gap(&gap), list_gap_unbounded(&gap), "{:?}", gap);
+        }
     }
 
     #[test]
