@@ -477,7 +477,7 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     // Up to seven words: what a short run is made of matters, and a longer
     // one is never a title.
     let mut words: Vec<&str> = Vec::with_capacity(7);
-    words.extend(text.split_whitespace().take(7));
+    words.extend(words_of(text).take(7));
     if words.is_empty() {
         return false;
     }
@@ -514,6 +514,34 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     (words.len() >= 5 || attributed) && !cited || ends_sentence
 }
 
+/// The words of `text` as `split_whitespace` finds them, reading ASCII a
+/// byte at a time where `split_whitespace` decodes every character.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut at = 0;
+    // Moves `at` past the characters whose whitespace-ness is `space`.
+    let mut skip = move |space: bool| {
+        while let Some((len, _)) = char_at(text, at).filter(|&(_, s)| s == space) {
+            at += len;
+        }
+        at
+    };
+    std::iter::from_fn(move || {
+        let start = skip(true);
+        let end = skip(false);
+        (end > start).then(|| &text[start..end])
+    })
+}
+
+/// The byte length of the character at byte `i` of `text`, and whether it
+/// is whitespace; `None` at the end.
+fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
+    match *text.as_bytes().get(i)? {
+        // Of ASCII, `char::is_whitespace` takes the space and \t to \r.
+        b if b < 0x80 => Some((1, matches!(b, b' ' | b'\t'..=b'\r'))),
+        _ => text[i..].chars().next().map(|c| (c.len_utf8(), c.is_whitespace())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,6 +562,13 @@ mod tests {
         fn quotes_marks_are_those_of_a_char_walk(text in "[a \"'\u{2018}\u{2019}\u{201c}\u{201d}\u{201e}\u{ab}\u{bb}\u{2014}\u{e2}\u{c2}\u{a0}\u{2122}]{0,24}") {
             let found: Vec<_> = marks_of(&text).iter().map(|m| (m.at, m.c, m.prev, m.next)).collect();
             prop_assert_eq!(found, marks_by_chars(&text));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn quotes_words_are_those_of_split_whitespace(text in "[a .,\t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{3000}\u{200b}\u{e9}\u{2019}\u{201c}]{0,40}") {
+            prop_assert_eq!(words_of(&text).collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
         }
     }
 
