@@ -125,10 +125,16 @@ fn counsel_for(text: &str, start: usize) -> bool {
     if !wide.trim_end().ends_with(',') {
         return false;
     }
-    let wide = wide.to_ascii_lowercase();
-    ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
-        .iter()
-        .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.')))
+    // Only a phrase after the last full stop counts. Every phrase ends in
+    // "for ", so each "for " there is tested for one, in place and
+    // ignoring ASCII case, without a searcher built for each phrase.
+    let tail = wide.rfind('.').map_or(wide, |d| &wide[d + 1..]).as_bytes();
+    let holder = |before: &[u8]| {
+        ["lawyer ", "attorney ", "counsel ", "lawyers ", "attorneys "]
+            .iter()
+            .any(|w| before.len() >= w.len() && before[before.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
+    };
+    (0..tail.len()).any(|i| tail[i..].get(..4).is_some_and(|f| f.eq_ignore_ascii_case(b"for ")) && holder(&tail[..i]))
 }
 
 /// The cases of an article.
@@ -1304,6 +1310,31 @@ mod tests {
         assert!(!list_gap(" and sued "));
         assert_eq!(subject(" against Nokia over cloud computing patents."), Some("cloud computing patents".into()));
         assert_eq!(subject(" against Acme for fraud over patents."), Some("fraud over patents".into()), "the first cue, not the first listed");
+    }
+
+    /// `counsel_for` as a search for each phrase in a lower-cased copy.
+    fn counsel_for_by_copy(text: &str, start: usize) -> bool {
+        let wide = text.get(start.saturating_sub(60)..start).unwrap_or("");
+        if !wide.trim_end().ends_with(',') {
+            return false;
+        }
+        let wide = wide.to_ascii_lowercase();
+        ["lawyer for ", "attorney for ", "counsel for ", "lawyers for ", "attorneys for "]
+            .iter()
+            .any(|w| wide.rfind(w).is_some_and(|i| !wide[i..].contains('.')))
+    }
+
+    proptest! {
+        #[test]
+        fn cases_counsel_for_agrees_with_a_lower_cased_search(
+            pieces in proptest::collection::vec("lawyer|Lawyers|ATTORNEY|attorneys|counsel|for|FOR| |,|\\.|\u{e9}|\u{2019}|x|s", 0..40),
+            back in 0usize..3,
+        ) {
+            // Mostly a clause that ends in a comma before the name.
+            let text = pieces.join(" ") + ", ";
+            let start = text.len().saturating_sub(back);
+            prop_assert_eq!(counsel_for(&text, start), counsel_for_by_copy(&text, start), "{:?}", text);
+        }
     }
 
     /// `list_gap` without the shortcut for long gaps.
