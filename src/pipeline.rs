@@ -4,14 +4,15 @@
 //! A reader thread numbers the articles; workers extract and format (JSON,
 //! TSV, CoNLL... the caller's `format` function, so formatting is parallel
 //! too); the caller's thread writes, holding finished articles in a small
-//! reorder buffer. The reader may run at most `window` articles ahead of the
-//! writer, so memory stays bounded by the window, not by the input.
+//! reorder buffer. The reader may run only a bounded number of articles and
+//! bytes ahead of the writer (see `Budget`), so memory stays bounded by that,
+//! not by the input.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 
 use crate::extractor::Extractor;
@@ -105,6 +106,63 @@ fn take_batch(work: &Mutex<Receiver<(usize, Item)>>, most: usize) -> Option<Vec<
 /// A worker stops adding queued articles to its batch at this much text.
 const BATCH_BYTES: usize = 64 * 1024;
 
+/// How far the reader may run ahead of the writer: at most `articles`
+/// articles, and past one per thread, at most `bytes` bytes of text. Ahead
+/// by a few articles only, workers that finished one kept waiting for the
+/// next and were woken once per article; ahead by a count alone, long
+/// articles would hold memory in proportion to the count.
+struct Budget {
+    articles: usize,
+    bytes: usize,
+    threads: usize,
+    in_flight: Mutex<InFlight>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct InFlight {
+    articles: usize,
+    bytes: usize,
+    closed: bool,
+}
+
+impl Budget {
+    fn new(threads: usize) -> Budget {
+        Budget { articles: threads * 64, bytes: threads * (4 << 20), threads, in_flight: Mutex::default(), freed: Condvar::new() }
+    }
+
+    /// Waits for room for an article of `bytes` of text and takes it;
+    /// false once the writer has stopped.
+    fn take(&self, bytes: usize) -> bool {
+        let mut s = self.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        while !s.closed && (s.articles >= self.articles || (s.articles >= self.threads && s.bytes + bytes > self.bytes)) {
+            s = self.freed.wait(s).unwrap_or_else(PoisonError::into_inner);
+        }
+        s.articles += 1;
+        s.bytes += bytes;
+        !s.closed
+    }
+
+    /// An article of `bytes` of text has been written.
+    fn give_back(&self, bytes: usize) {
+        let mut s = self.in_flight.lock().unwrap_or_else(PoisonError::into_inner);
+        s.articles = s.articles.saturating_sub(1);
+        s.bytes = s.bytes.saturating_sub(bytes);
+        self.freed.notify_one();
+    }
+}
+
+/// Closes a budget when dropped: the writer has stopped, so the reader must
+/// not wait for room any more.
+struct Closer<'b>(&'b Budget);
+
+impl Drop for Closer<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.0.freed.notify_all();
+    }
+}
+
 fn text_bytes(item: &Item) -> usize {
     item.as_ref().map_or(0, |a| a.text.len())
 }
@@ -134,19 +192,15 @@ where
         }
         return Ok(summary);
     }
-    let window = threads * 8;
-    let format = &format;
+    let budget = Budget::new(threads);
+    let (budget, format) = (&budget, &format);
     thread::scope(|scope| {
-        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(window);
+        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(budget.articles);
         let (done_tx, done_rx) = mpsc::channel::<Vec<(usize, T, Done)>>();
-        let (permit_tx, permit_rx): (SyncSender<()>, Receiver<()>) = mpsc::sync_channel(window);
-        for _ in 0..window {
-            let _ = permit_tx.send(());
-        }
         scope.spawn(move || {
             for (seq, item) in items.enumerate() {
-                // Wait until the writer is less than `window` articles behind.
-                if permit_rx.recv().is_err() || work_tx.send((seq, item)).is_err() {
+                // Wait until the writer is far enough along.
+                if !budget.take(text_bytes(&item)) || work_tx.send((seq, item)).is_err() {
                     break;
                 }
             }
@@ -156,7 +210,7 @@ where
             let work_rx = Arc::clone(&work_rx);
             let done_tx = done_tx.clone();
             scope.spawn(move || {
-                while let Some(batch) = take_batch(&work_rx, window / (2 * threads)) {
+                while let Some(batch) = take_batch(&work_rx, budget.articles / (2 * threads)) {
                     let results = batch
                         .into_iter()
                         .map(|(seq, item)| {
@@ -171,15 +225,18 @@ where
             });
         }
         drop(done_tx);
+        // However the writer stops (a write error included), the reader
+        // must stop waiting for room.
+        let _close = Closer(budget);
         let mut pending: BTreeMap<usize, (T, Done)> = BTreeMap::new();
         let mut next = 0;
         for results in done_rx.iter() {
             pending.extend(results.into_iter().map(|(seq, out, done)| (seq, (out, done))));
             while let Some((out, done)) = pending.remove(&next) {
                 summary.add(done);
-                // On a write error, dropping `done_rx` and `permit_tx` below stops the other threads.
+                // On a write error, dropping `done_rx` and closing the budget stops the other threads.
                 write(out, done)?;
-                let _ = permit_tx.send(());
+                budget.give_back(done.bytes);
                 next += 1;
             }
         }
@@ -213,6 +270,36 @@ mod tests {
         assert_eq!(seqs(take_batch(&work, 8)), [0, 1]);
         assert_eq!(seqs(take_batch(&work, 8)), [2, 3]);
         assert_eq!(seqs(take_batch(&work, 8)), [4]);
+    }
+
+    #[test]
+    fn pipeline_budget_holds_the_reader_back_by_count_and_bytes_until_the_writer_frees_or_stops() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::time::Duration;
+        let budget = Budget { articles: 3, bytes: 10, threads: 1, in_flight: Mutex::default(), freed: Condvar::new() };
+        // The first article always goes, however long; then bytes count.
+        assert!(budget.take(50));
+        budget.give_back(50);
+        assert!(budget.take(8));
+        let took = AtomicBool::new(false);
+        thread::scope(|scope| {
+            let waiting = scope.spawn(|| {
+                let ok = budget.take(8);
+                took.store(true, Ordering::SeqCst);
+                ok
+            });
+            thread::sleep(Duration::from_millis(50));
+            assert!(!took.load(Ordering::SeqCst), "8 + 8 bytes exceed the budget of 10");
+            budget.give_back(8);
+            assert!(waiting.join().expect("reader thread"));
+        });
+        // Closing wakes a waiting reader and tells it to stop.
+        thread::scope(|scope| {
+            let waiting = scope.spawn(|| budget.take(8));
+            thread::sleep(Duration::from_millis(50));
+            drop(Closer(&budget));
+            assert!(!waiting.join().expect("reader thread"));
+        });
     }
 
     #[test]
