@@ -230,9 +230,15 @@ trait WriteJson {
     fn write(&self, w: &mut Json);
 }
 
+/// Writes a string or number by serde_json itself, so that it is escaped
+/// and spelled exactly as serde_json does. Writing to a Vec cannot fail.
+fn scalar(value: &(impl Serialize + ?Sized), w: &mut Json) {
+    let _ = value.serialize(&mut serde_json::Serializer::new(&mut *w.out));
+}
+
 impl WriteJson for str {
     fn write(&self, w: &mut Json) {
-        escape_into(w.out, self);
+        scalar(self, w);
     }
 }
 
@@ -250,18 +256,7 @@ impl<T: WriteJson + ?Sized> WriteJson for &T {
 
 impl WriteJson for usize {
     fn write(&self, w: &mut Json) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = *self;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        w.out.extend_from_slice(&digits[at..]);
+        scalar(self, w);
     }
 }
 
@@ -382,61 +377,6 @@ impl WriteJson for CaseOut {
             w.field("filed", &self.filed);
             w.field("subject", &self.subject);
         });
-    }
-}
-
-/// Writes `s` as a JSON string the way `serde_json` escapes it: `"` and `\`,
-/// the short escapes `\b \t \n \f \r`, other control characters as `\u00xx`,
-/// everything else as is. Eight bytes at a time while none needs escaping.
-fn escape_into(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.push(b'"');
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8)
-            && !needs_escape(u64::from_le_bytes(word.try_into().unwrap_or_default()))
-        {
-            i += 8;
-            continue;
-        }
-        let byte = bytes[i];
-        if byte < 0x20 || byte == b'"' || byte == b'\\' {
-            out.extend_from_slice(&bytes[start..i]);
-            push_escape(out, byte);
-            start = i + 1;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
-
-/// Whether any of eight bytes is a control character, `"` or `\`.
-fn needs_escape(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte below `n` (n <= 0x80) borrows into its own high bit; `!x`
-    // drops bytes of 0x80 and above.
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1) != 0
-}
-
-/// Writes the escape of a byte that needs one.
-fn push_escape(out: &mut Vec<u8>, byte: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let short = match byte {
-        b'"' | b'\\' => byte,
-        0x08 => b'b',
-        b'\t' => b't',
-        b'\n' => b'n',
-        0x0C => b'f',
-        b'\r' => b'r',
-        _ => 0,
-    };
-    if short == 0 {
-        out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
-    } else {
-        out.extend_from_slice(&[b'\\', short]);
     }
 }
 
