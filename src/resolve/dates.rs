@@ -83,33 +83,8 @@ impl Day {
     }
 
     fn iso(self) -> String {
-        let mut out = year_month(i64::from(self.y), self.m);
-        out.push('-');
-        padded(&mut out, i64::from(self.d), 2);
-        out
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
     }
-}
-
-/// Appends `n` as `format!("{n:0width$}")` would: a date's few digits cost
-/// less than the formatting machinery. `width` is at most 20.
-fn padded(out: &mut String, n: i64, width: usize) {
-    let Ok(mut v) = u64::try_from(n) else {
-        // A year before 0, never seen in news: the machinery writes its sign.
-        out.push_str(&format!("{n:0width$}"));
-        return;
-    };
-    let mut digits = [b'0'; 20];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] += (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    let start = digits.len().saturating_sub(width).min(k);
-    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
@@ -246,13 +221,9 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
                     _ => r.y,
                 })
             });
-            done(y.map(|y| year_month(i64::from(y), month)), "month")
+            done(y.map(|y| format!("{y:04}-{month:02}")), "month")
         }
-        "date.year" => {
-            let mut value = String::with_capacity(4);
-            padded(&mut value, i64::from(year?), 4);
-            done(Some(value), "year")
-        }
+        "date.year" => done(Some(format!("{:04}", year?)), "year"),
         "date.decade" => {
             // "1990" or, written short, "90" ('90s): 20th century from '30 on.
             let d: String = f.get("decade")?.chars().filter(char::is_ascii_digit).collect();
@@ -347,15 +318,6 @@ pub fn resolve_match(rules: &RuleSet, m: &Match, text: &str, sentence: &str, anc
     }
 }
 
-/// A month's value, "2024-03", with room for a day after it.
-fn year_month(y: i64, m: u32) -> String {
-    let mut out = String::with_capacity(10);
-    padded(&mut out, y, 4);
-    out.push('-');
-    padded(&mut out, i64::from(m), 2);
-    out
-}
-
 /// The value `n` units away from the reference, at the unit's grain.
 fn shifted(r: Option<Day>, unit: &str, n: i64) -> Option<(Option<String>, &'static str)> {
     let months = |r: Day, k: i64| {
@@ -371,7 +333,7 @@ fn shifted(r: Option<Day>, unit: &str, n: i64) -> Option<(Option<String>, &'stat
             }),
             "week",
         ),
-        "month" => (r.map(|r| months(r, n)).map(|(y, m)| year_month(i64::from(y), m)), "month"),
+        "month" => (r.map(|r| months(r, n)).map(|(y, m)| format!("{y:04}-{m:02}")), "month"),
         "quarter" => (
             r.map(|r| {
                 let (y, m) = months(r, 3 * n);
@@ -520,13 +482,6 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #[test]
-        fn dates_padded_writes_what_format_does(n in prop_oneof![-20_000i64..20_000, any::<i64>()], width in 0usize..6) {
-            let mut out = String::from("x");
-            padded(&mut out, n, width);
-            prop_assert_eq!(out, format!("x{n:0width$}"));
-        }
-
         #[test]
         fn dates_future_cues_are_found_as_in_a_padded_lower_case_copy(sentence in "( |  |will|Will|WILL|next|is|due|set|to|plans|aim|aims|\u{e9}|x|\t)*") {
             let padded = format!(" {} ", sentence.to_ascii_lowercase());
