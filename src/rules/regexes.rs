@@ -142,9 +142,12 @@ pub struct RegexScan {
     buckets: Vec<Vec<Prefix>>,
     /// `singles[b]`: the regexes with the one-byte literal `b`.
     singles: Vec<Vec<usize>>,
-    /// `bytes[b]`: [`WORD`] when `b` counts as part of a word for
-    /// `(?-u:\b)`, and [`BEGINS`] when some literal begins with it.
-    bytes: [u8; 256],
+    /// `begins[b]`: some literal begins with `b`.
+    begins: [bool; 256],
+    /// Where a literal may begin, beyond the word boundaries before a word
+    /// byte or a non-ASCII byte: all word boundaries when some literal
+    /// begins with ASCII punctuation or space, else none.
+    begins_elsewhere: u64,
     /// `leads[i]`: what a match of regex `i` may begin with, checked here
     /// before regex `i` is tried, from one array that stays in cache.
     leads: Vec<Lead>,
@@ -157,12 +160,10 @@ impl RegexScan {
             bucket: vec![0; 1 << 16],
             buckets: vec![Vec::new()],
             singles: vec![Vec::new(); 256],
-            bytes: [0; 256],
+            begins: [false; 256],
+            begins_elsewhere: 0,
             leads: regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect(),
         };
-        for (b, kind) in scan.bytes.iter_mut().enumerate() {
-            *kind = if ASCII_WORD[b] { WORD } else { 0 };
-        }
         // Regexes share literals ("the", month names): each literal is
         // compared once per candidate, then tried for all its regexes.
         let mut literals: Vec<(&[u8], usize)> =
@@ -171,7 +172,10 @@ impl RegexScan {
         for group in literals.chunk_by(|a, b| a.0 == b.0) {
             let literal = group[0].0;
             let slots = group.iter().map(|&(_, i)| i);
-            scan.bytes[usize::from(literal[0])] |= BEGINS;
+            scan.begins[usize::from(literal[0])] = true;
+            if literal[0].is_ascii() && !ASCII_WORD[usize::from(literal[0])] {
+                scan.begins_elsewhere = u64::MAX;
+            }
             let &[b0, b1, ..] = literal else {
                 scan.singles[usize::from(literal[0])].extend(slots);
                 continue;
@@ -215,24 +219,23 @@ impl RegexScan {
     /// regex `i` begins, in text order (a place may come more than once).
     fn each_candidate(&self, text: &str, mut found: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
-        // Which bytes are word bytes, and which could begin a literal, as
-        // bit masks of 64 bytes at a time: a word boundary is where the
-        // first mask changes. Testing byte by byte branched on every
+        // A word boundary is where the mask of word bytes changes; most
+        // literals begin with a word byte, so the starts of words are nearly
+        // all the places to look. Testing byte by byte branched on every
         // boundary, unpredictably, and that cost more than the work.
         let mut word_before = 0;
         for (block, chunk) in bytes.chunks(64).enumerate() {
-            let (mut words, mut begins) = (0u64, 0u64);
-            for (i, &b) in chunk.iter().enumerate() {
-                let kind = self.bytes[usize::from(b)];
-                words |= u64::from(kind & WORD) << i;
-                begins |= u64::from((kind & BEGINS) >> 1) << i;
-            }
-            let mut starts = (words ^ (words << 1 | word_before)) & begins;
+            let Classes { words, non_ascii } = Classes::of(chunk);
+            let boundaries = words ^ (words << 1 | word_before);
             word_before = words >> 63;
+            let in_chunk = u64::MAX >> (64 - chunk.len());
+            let mut starts = boundaries & (words | non_ascii | self.begins_elsewhere) & in_chunk;
             while starts != 0 {
                 let at = block * 64 + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                self.candidates_at(bytes, at, &mut found);
+                if self.begins[usize::from(bytes[at])] {
+                    self.candidates_at(bytes, at, &mut found);
+                }
             }
         }
     }
@@ -261,10 +264,68 @@ impl RegexScan {
     }
 }
 
-/// [`RegexScan::bytes`]: a byte of a word.
-const WORD: u8 = 1;
-/// [`RegexScan::bytes`]: a byte some literal begins with.
-const BEGINS: u8 = 2;
+/// Which bytes of a block of up to 64 are ASCII word bytes (for
+/// `(?-u:\b)`), and which are not ASCII, as bit masks: byte `i` is bit `i`.
+#[derive(Debug)]
+struct Classes {
+    words: u64,
+    non_ascii: u64,
+}
+
+impl Classes {
+    /// The classes of `chunk`, at most 64 bytes; the bits past its end are
+    /// clear.
+    fn of(chunk: &[u8]) -> Classes {
+        #[cfg(target_arch = "x86_64")]
+        if let Ok(block) = <&[u8; 64]>::try_from(chunk) {
+            // SAFETY: SSE2 is part of the x86-64 baseline: every processor
+            // this code can run on has it.
+            return unsafe { Classes::of_block_sse2(block) };
+        }
+        Classes::of_bytes(chunk)
+    }
+
+    /// [`Classes::of`] one byte at a time, by table.
+    fn of_bytes(chunk: &[u8]) -> Classes {
+        let (mut words, mut non_ascii) = (0, 0);
+        for (i, &b) in chunk.iter().enumerate() {
+            words |= u64::from(ASCII_WORD[usize::from(b)]) << i;
+            non_ascii |= u64::from(b >> 7) << i;
+        }
+        Classes { words, non_ascii }
+    }
+
+    /// [`Classes::of`] a whole block, sixteen bytes at a time: the table
+    /// lookup and shifts per byte were most of the cost of the scan.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse2")]
+    fn of_block_sse2(block: &[u8; 64]) -> Classes {
+        use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
+        let (mut words, mut non_ascii) = (0, 0);
+        for (i, lane) in block.chunks_exact(16).enumerate() {
+            let half = |at: usize| i64::from_le_bytes(lane[at..at + 8].try_into().unwrap_or_default());
+            let v = _mm_set_epi64x(half(8), half(0));
+            let letters = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+            let word = _mm_or_si128(_mm_or_si128(letters, in_range(v, b'0', 10)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8)));
+            // `movemask` gives the top bit of each byte, as a 16-bit mask.
+            let mask = |m| u64::from(_mm_movemask_epi8(m) as u16) << (16 * i);
+            words |= mask(word);
+            non_ascii |= mask(v);
+        }
+        Classes { words, non_ascii }
+    }
+}
+
+/// The bytes of `v` from `low` to `low + count - 1`, as all ones. SSE2
+/// compares only signed bytes: shifting by 128 more than `low` maps that
+/// range onto the lowest `count` signed values.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn in_range(v: std::arch::x86_64::__m128i, low: u8, count: u8) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_add_epi8, _mm_cmplt_epi8, _mm_set1_epi8};
+    let shift = 128u8.wrapping_sub(low) as i8;
+    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(shift)), _mm_set1_epi8(i8::MIN.wrapping_add(count as i8)))
+}
 
 /// One regex's search along the walk: where its last match ended, and its
 /// matches so far.
@@ -716,6 +777,7 @@ mod tests {
         r"(?-u:\b)(?P<d>(?:the\s+)?(?:May|June))(?-u:\b)",
         r"(?-u:\b)a(?:b|bc)?",
         r"x\d",
+        r"(?-u:\b)-[0-9]",
     ];
 
     const WORDS: &[&str] = &[
@@ -746,6 +808,16 @@ mod tests {
             let mut scanned = Vec::new();
             RegexScan::new(&regexes).find(&regexes, &text, |i, groups| scanned.push((i, groups)));
             prop_assert_eq!(scanned, unfiltered(&regexes, &text));
+        }
+
+        #[test]
+        fn regexes_classes_of_a_block_are_those_of_its_bytes(chunk in prop::collection::vec(any::<u8>(), 0..=64)) {
+            let Classes { words, non_ascii } = Classes::of(&chunk);
+            for (i, &b) in chunk.iter().enumerate() {
+                prop_assert_eq!(words >> i & 1 == 1, b.is_ascii_alphanumeric() || b == b'_', "byte {} at {}", b, i);
+                prop_assert_eq!(non_ascii >> i & 1 == 1, !b.is_ascii(), "byte {} at {}", b, i);
+            }
+            prop_assert_eq!((words | non_ascii).checked_shr(u32::try_from(chunk.len()).unwrap_or(64)).unwrap_or(0), 0);
         }
     }
 }
