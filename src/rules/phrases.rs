@@ -44,6 +44,10 @@ pub struct PhraseTable {
 /// Where one first word's phrases of one kind are in a [`PhraseTable`].
 #[derive(Debug, Default, Clone, Copy)]
 struct List {
+    /// The first eight bytes all phrases share, padded with zeros, as
+    /// [`load_head`] reads them: one comparison turns most lists away
+    /// ("and" is looked up for the list of "And").
+    head: u64,
     /// The first phrase's index in `nodes`, and how many there are.
     first: u32,
     len: u32,
@@ -51,6 +55,16 @@ struct List {
     /// share.
     start: u32,
     shared: u32,
+}
+
+impl List {
+    /// Whether text whose first eight bytes (as [`load_head`] reads them)
+    /// are `chunk` begins with the list's first eight shared bytes.
+    fn may_begin(&self, chunk: u64) -> bool {
+        let bits = 8 * self.shared.min(8);
+        let mask = u64::MAX.checked_shr(64 - bits).unwrap_or(0);
+        chunk & mask == self.head
+    }
 }
 
 /// One phrase of a list. Its head sits with the rest, so that a short list
@@ -114,17 +128,17 @@ impl Sorted<'_> {
     }
 
     /// Calls `found(length, rule)` for each phrase that begins `text` (the
-    /// text lower-cased for the phrases that ignore case), whose first
-    /// `known` bytes are known to begin every phrase: the lower-cased word
-    /// the list was looked up with.
+    /// text lower-cased for the phrases that ignore case), which is no
+    /// shorter than the shared bytes and begins with their first eight
+    /// ([`List::may_begin`]).
     #[inline(always)]
-    fn each_prefix(&self, text: &[u8], known: usize, mut found: impl FnMut(usize, usize)) {
+    fn each_prefix(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         // Every phrase begins with the shared bytes.
-        let known = known.min(self.shared);
-        let Some(rest) = text.get(self.shared..) else { return };
-        if !same(&self.bytes[known..self.shared], &text[known..self.shared]) {
+        let checked = self.shared.min(8);
+        if !same(&self.bytes[checked..self.shared], &text[checked..self.shared]) {
             return;
         }
+        let rest = &text[self.shared..];
         // Most lists hold one phrase, which is all shared: no search.
         if let [only] = self.nodes {
             return found(self.shared, only.rule);
@@ -222,7 +236,13 @@ impl PhraseTable {
         // In sorted order, what the first and last share, all share.
         let shared = common_prefix(first, last);
         let start = self.bytes.len();
-        let list = List { first: offset(self.nodes.len()), len: offset(run.len()), start: offset(start), shared: offset(shared) };
+        let list = List {
+            head: load_head(&first[..shared.min(8)]),
+            first: offset(self.nodes.len()),
+            len: offset(run.len()),
+            start: offset(start),
+            shared: offset(shared),
+        };
         self.bytes.extend_from_slice(&first[..shared]);
         let nodes = self.nodes.len();
         for (i, &(phrase, rule)) in run.iter().enumerate() {
@@ -236,6 +256,16 @@ impl PhraseTable {
             self.nodes.push(Node { head: head(tail), end: offset(self.bytes.len() - start), rule, parent });
         }
         list
+    }
+
+    /// Calls `found(length, rule)` for each phrase of `list` that begins
+    /// `text`.
+    #[inline(always)]
+    fn each_prefix(&self, list: List, text: &[u8], found: impl FnMut(usize, usize)) {
+        // Most first words begin phrases of one kind only.
+        if list.len != 0 && list.may_begin(load_head(text)) && text.len() >= list.shared as usize {
+            self.sorted(list).each_prefix(text, found);
+        }
     }
 
     /// The phrases of `list`.
@@ -259,20 +289,17 @@ impl PhraseTable {
                 i += 1;
                 continue;
             }
-            let (end, hash) = word_at(lower, i);
-            if let Some(&[exact, folded]) = self.words.get(&bytes[i..end], hash) {
+            let (end, hash, head) = word_at(lower, i);
+            if let Some(&[exact, folded]) = self.words.get_headed(&bytes[i..end], hash, || head) {
+                // A copy, so that the loop's index stays out of memory.
+                let start = i;
                 let mut report = |len: usize, rule: usize| {
-                    if text.is_char_boundary(i + len) && ends_word(text, i + len) {
-                        found(rule, Span::new(i, i + len));
+                    if text.is_char_boundary(start + len) && ends_word(text, start + len) {
+                        found(rule, Span::new(start, start + len));
                     }
                 };
-                // Most first words begin phrases of one kind only.
-                if exact.len != 0 {
-                    self.sorted(exact).each_prefix(&text.as_bytes()[i..], 0, &mut report);
-                }
-                if folded.len != 0 {
-                    self.sorted(folded).each_prefix(&bytes[i..], end - i, &mut report);
-                }
+                self.each_prefix(exact, &text.as_bytes()[start..], &mut report);
+                self.each_prefix(folded, &bytes[start..], &mut report);
             }
             i = end;
         }
@@ -309,28 +336,30 @@ fn offset(n: usize) -> u32 {
 }
 
 /// The word that starts at byte `i` of `text` (not at white space), as its
-/// end and [`hash_word`] of its bytes.
-fn word_at(text: &str, i: usize) -> (usize, u64) {
+/// end, and [`hash_word`] and [`load_head`] of its bytes.
+fn word_at(text: &str, i: usize) -> (usize, u64, u64) {
     if let Some(found) = ascii_word_at(text.as_bytes(), i) {
         return found;
     }
     let end = word_end(text, i);
-    (end, hash_word(&text.as_bytes()[i..end]))
+    let word = &text.as_bytes()[i..end];
+    (end, hash_word(word), load_head(word))
 }
 
 /// [`word_at`] read and hashed eight bytes at a time, for the usual word:
 /// ASCII letters and digits ended by another ASCII byte, or one ASCII
 /// character that is neither, with eight bytes to read at each step.
 /// `None` for the others.
-fn ascii_word_at(bytes: &[u8], i: usize) -> Option<(usize, u64)> {
-    let mut hash = HASH_SEED;
-    let mut at = i;
+fn ascii_word_at(bytes: &[u8], i: usize) -> Option<(usize, u64, u64)> {
+    let load = |at: usize| Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk::<8>()?));
+    let first = load(i)?;
+    let (mut hash, mut at, mut chunk) = (HASH_SEED, i, first);
     loop {
-        let chunk = u64::from_le_bytes(*bytes.get(at..)?.first_chunk::<8>()?);
         let run = alphanumeric_run(chunk);
         if run == 8 {
             hash = hash_step(hash, chunk);
             at += 8;
+            chunk = load(at)?;
             continue;
         }
         if chunk >> (8 * run) & 0x80 != 0 {
@@ -340,7 +369,8 @@ fn ascii_word_at(bytes: &[u8], i: usize) -> Option<(usize, u64)> {
         // A word that is not alphanumeric is one character.
         let len = if at == i && run == 0 { 1 } else { run };
         let word = chunk & ((1 << (8 * len)) - 1);
-        return Some((at + len, hash_finish(hash_step(hash, word))));
+        let head = if at == i { word } else { first };
+        return Some((at + len, hash_finish(hash_step(hash, word)), head));
     }
 }
 
@@ -452,22 +482,50 @@ fn load_short(bytes: &[u8]) -> u64 {
 /// caller already has ([`hash_word`] of the word), usually computed while
 /// reading the word: a lookup then hashes nothing, and most misses stop at
 /// one bit of a filter.
+///
+/// A hit reads a slot and then its entry, which holds a short word's bytes
+/// with its value: no third place to fetch, and no call to compare.
 #[derive(Debug)]
 pub(crate) struct WordMap<V> {
-    /// (hash, index into `entries`) by open addressing; `EMPTY` marks a free
-    /// slot. Never more than half full, so probes stay short.
-    slots: Box<[(u64, usize)]>,
+    /// Entries by open addressing; a slot with index `EMPTY` is free. Never
+    /// more than half full, so probes stay short, and eight bytes a slot,
+    /// so that the array stays small.
+    slots: Box<[Slot]>,
     /// One bit per [`mix`] of a hash, four per slot, set for each word's
     /// hash: a word whose bit is clear is absent.
     filter: Box<[u64]>,
-    entries: Vec<(Box<[u8]>, V)>,
+    entries: Vec<Entry<V>>,
+    /// Each entry's full hash, read only to grow.
+    hashes: Vec<u64>,
+    /// Every word's bytes, one word after another.
+    bytes: Vec<u8>,
 }
 
-const EMPTY: usize = usize::MAX;
+/// Where an entry is filed: its index, and its hash's low bits, which turn
+/// away most other words without reading their entries.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    tag: u32,
+    index: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+/// A word and its value.
+#[derive(Debug)]
+struct Entry<V> {
+    /// The word's first eight bytes as [`load_head`] reads them, and its
+    /// length: all a word of up to eight bytes is compared by.
+    head: u64,
+    len: u32,
+    /// Where the word's bytes are in [`WordMap::bytes`].
+    start: u32,
+    value: V,
+}
 
 impl<V> Default for WordMap<V> {
     fn default() -> Self {
-        let mut map = WordMap { slots: Box::default(), filter: Box::default(), entries: Vec::new() };
+        let mut map = WordMap { slots: Box::default(), filter: Box::default(), entries: Vec::new(), hashes: Vec::new(), bytes: Vec::new() };
         map.grow();
         map
     }
@@ -477,12 +535,20 @@ impl<V> WordMap<V> {
     /// The value of `word`, whose hash is `hash`.
     #[inline(always)]
     pub(crate) fn get(&self, word: &[u8], hash: u64) -> Option<&V> {
+        self.get_headed(word, hash, || load_head(word))
+    }
+
+    /// [`get`](Self::get), given how to have `head`, the [`load_head`] of
+    /// `word`: a caller may have read it with the word, and a word the
+    /// filter turns away needs none.
+    #[inline(always)]
+    fn get_headed(&self, word: &[u8], hash: u64, head: impl FnOnce() -> u64) -> Option<&V> {
         let bit = mix(hash) & (self.filter.len() * 64 - 1);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        match self.find(word, hash) {
-            Ok(index) => Some(&self.entries[index].1),
+        match self.find(word, hash, head()) {
+            Ok(index) => Some(&self.entries[index].value),
             Err(_) => None,
         }
     }
@@ -493,7 +559,7 @@ impl<V> WordMap<V> {
         V: Default,
     {
         let index = self.index(word, hash);
-        &mut self.entries[index].1
+        &mut self.entries[index].value
     }
 
     /// The index of `word` (hash `hash`) in the order words were first
@@ -502,54 +568,75 @@ impl<V> WordMap<V> {
     where
         V: Default,
     {
-        if let Ok(index) = self.find(word, hash) {
+        if let Ok(index) = self.find(word, hash, load_head(word)) {
             return index;
         }
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             self.grow();
         }
         let index = self.entries.len();
-        self.entries.push((word.into(), V::default()));
+        let start = offset(self.bytes.len());
+        self.bytes.extend_from_slice(word);
+        self.entries.push(Entry { head: load_head(word), len: offset(word.len()), start, value: V::default() });
+        self.hashes.push(hash);
         self.place(hash, index);
         index
     }
 
     /// The words, in the order they were first entered.
     pub(crate) fn keys(&self) -> impl Iterator<Item = &[u8]> {
-        self.entries.iter().map(|(word, _)| &**word)
+        self.entries.iter().map(|entry| self.word(entry))
+    }
+
+    /// The bytes of `entry`'s word.
+    fn word(&self, entry: &Entry<V>) -> &[u8] {
+        &self.bytes[entry.start as usize..][..entry.len as usize]
     }
 
     /// The same words with each value mapped, given with its word's
     /// [`index`](Self::index).
     pub(crate) fn map<W>(self, mut f: impl FnMut(usize, V) -> W) -> WordMap<W> {
-        let entries = self.entries.into_iter().enumerate().map(|(i, (w, v))| (w, f(i, v))).collect();
-        WordMap { slots: self.slots, filter: self.filter, entries }
+        let entries = self
+            .entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, Entry { head, len, start, value })| Entry { head, len, start, value: f(i, value) })
+            .collect();
+        WordMap { slots: self.slots, filter: self.filter, entries, hashes: self.hashes, bytes: self.bytes }
     }
 
-    /// The entry index of `word`, or the free slot where it would go.
-    fn find(&self, word: &[u8], hash: u64) -> Result<usize, usize> {
+    /// The entry index of `word` (hash `hash`, [`load_head`] `head`), or
+    /// the free slot where it would go.
+    #[inline(always)]
+    fn find(&self, word: &[u8], hash: u64, head: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut slot = mix(hash) & mask;
         loop {
-            let (h, index) = self.slots[slot];
+            let Slot { tag, index } = self.slots[slot];
             if index == EMPTY {
                 return Err(slot);
             }
-            if h == hash && *self.entries[index].0 == *word {
-                return Ok(index);
+            if tag == hash as u32 && self.is(index as usize, word, head) {
+                return Ok(index as usize);
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /// Whether entry `index` is `word`, whose [`load_head`] is `head`.
+    fn is(&self, index: usize, word: &[u8], head: u64) -> bool {
+        let entry = &self.entries[index];
+        entry.head == head && entry.len as usize == word.len() && (word.len() <= 8 || self.word(entry)[8..] == word[8..])
     }
 
     /// Files entry `index`, of hash `hash`, in the slots and the filter.
     fn place(&mut self, hash: u64, index: usize) {
         let mask = self.slots.len() - 1;
         let mut slot = mix(hash) & mask;
-        while self.slots[slot].1 != EMPTY {
+        while self.slots[slot].index != EMPTY {
             slot = (slot + 1) & mask;
         }
-        self.slots[slot] = (hash, index);
+        self.slots[slot] = Slot { tag: hash as u32, index: offset(index) };
         let bit = mix(hash) & (self.filter.len() * 64 - 1);
         self.filter[bit / 64] |= 1 << (bit % 64);
     }
@@ -557,11 +644,20 @@ impl<V> WordMap<V> {
     /// Doubles the slots (to at least 16) and the filter.
     fn grow(&mut self) {
         let len = (2 * self.slots.len()).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![(0, EMPTY); len].into());
+        self.slots = vec![Slot { tag: 0, index: EMPTY }; len].into();
         self.filter = vec![0; len / 16].into();
-        for &(hash, index) in old.iter().filter(|(_, index)| *index != EMPTY) {
-            self.place(hash, index);
+        for index in 0..self.hashes.len() {
+            self.place(self.hashes[index], index);
         }
+    }
+}
+
+/// The first eight bytes of `word` (padded with zeros) as a little-endian
+/// number.
+fn load_head(word: &[u8]) -> u64 {
+    match word.first_chunk::<8>() {
+        Some(&first) => u64::from_le_bytes(first),
+        None => load_short(word),
     }
 }
 
@@ -728,7 +824,8 @@ mod tests {
             let i = at % text.len();
             prop_assume!(text.is_char_boundary(i) && !text[i..].starts_with(' '));
             let end = word_end(&text, i);
-            prop_assert_eq!(word_at(&text, i), (end, hash_word(&text.as_bytes()[i..end])));
+            let word = &text.as_bytes()[i..end];
+            prop_assert_eq!(word_at(&text, i), (end, hash_word(word), load_head(word)));
         }
     }
 
