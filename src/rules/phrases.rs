@@ -180,9 +180,19 @@ pub(super) fn head(bytes: &[u8]) -> u64 {
     u64::from_be_bytes(first)
 }
 
-/// The length of the longest common prefix of `a` and `b`.
+/// The length of the longest common prefix of `a` and `b`, compared eight
+/// bytes at a time: the first differing byte is the lowest set byte of the
+/// chunks' difference, read little-endian.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    let mut at = 0;
+    while let (Some(x), Some(y)) = (a.get(at..).and_then(<[u8]>::first_chunk::<8>), b.get(at..).and_then(<[u8]>::first_chunk::<8>)) {
+        let diff = u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y);
+        if diff != 0 {
+            return at + (diff.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + a[at..].iter().zip(&b[at..]).take_while(|(x, y)| x == y).count()
 }
 
 impl PhraseTable {
@@ -436,6 +446,14 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 /// True when a match ending at `end` does not run into a longer word: the
 /// characters on either side of `end` are not both alphanumeric.
 fn ends_word(text: &str, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Most matches end between two ASCII bytes, which are their characters.
+    if let (Some(&last), Some(&next)) = (bytes.get(end.wrapping_sub(1)), bytes.get(end))
+        && last.is_ascii()
+        && next.is_ascii()
+    {
+        return !(last.is_ascii_alphanumeric() && next.is_ascii_alphanumeric());
+    }
     let last = text[..end].chars().next_back();
     let next = text[end..].chars().next();
     !(last.is_some_and(is_alphanumeric) && next.is_some_and(is_alphanumeric))
@@ -751,7 +769,7 @@ mod tests {
                 let Some(there) = text.as_bytes().get(start..end) else { continue };
                 let same = if *fold { there.eq_ignore_ascii_case(phrase.as_bytes()) } else { there == phrase.as_bytes() };
                 let inside_word = first.is_alphanumeric() && text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-                if same && !inside_word && ends_word(text, end) {
+                if same && !inside_word && ends_word_by_chars(text, end) {
                     out.push((*rule, start, end));
                 }
             }
@@ -858,6 +876,35 @@ mod tests {
             want.sort_unstable();
             prop_assert_eq!(placed, want.iter().map(|&(_, p, rule)| (p, rule)).collect::<Vec<_>>());
             prop_assert_eq!(ends, (0..6).map(|list| want.iter().filter(|w| w.0 <= list).count()).collect::<Vec<_>>());
+        }
+    }
+
+    /// [`ends_word`] by characters alone.
+    fn ends_word_by_chars(text: &str, end: usize) -> bool {
+        let last = text[..end].chars().next_back();
+        let next = text[end..].chars().next();
+        !(last.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric))
+    }
+
+    proptest! {
+        /// Comparing eight bytes at a time finds the prefix comparing one
+        /// at a time does.
+        #[test]
+        fn common_prefixes_agree_with_a_byte_by_byte_comparison(
+            a in proptest::collection::vec(0..3u8, 0..40),
+            b in proptest::collection::vec(0..3u8, 0..40),
+            shared in 0..40usize,
+        ) {
+            let b: Vec<u8> = a.iter().take(shared).chain(&b).copied().collect();
+            prop_assert_eq!(common_prefix(&a, &b), a.iter().zip(&b).take_while(|(x, y)| x == y).count());
+        }
+
+        /// The ASCII shortcut of `ends_word` answers as characters do.
+        #[test]
+        fn word_ends_agree_with_characters(text in "[aZ9 .\u{e9}\u{2019}\u{212a}]{0,12}", at in 0..40usize) {
+            let end = at % (text.len() + 1);
+            prop_assume!(text.is_char_boundary(end));
+            prop_assert_eq!(ends_word(&text, end), ends_word_by_chars(&text, end));
         }
     }
 
