@@ -272,7 +272,7 @@ impl PhraseTable {
     /// Calls `found(length, rule)` for each phrase of `list` that begins
     /// `text`.
     #[inline(always)]
-    fn each_prefix(&self, list: List, text: &[u8], found: impl FnMut(usize, usize)) {
+    fn each_prefix(&self, list: &List, text: &[u8], found: impl FnMut(usize, usize)) {
         // Most first words begin phrases of one kind only.
         if list.len != 0 && list.may_begin(load_head(text)) && text.len() >= list.shared as usize {
             self.sorted(list).each_prefix(text, found);
@@ -280,7 +280,7 @@ impl PhraseTable {
     }
 
     /// The phrases of `list`.
-    fn sorted(&self, list: List) -> Sorted<'_> {
+    fn sorted(&self, list: &List) -> Sorted<'_> {
         Sorted {
             bytes: &self.bytes[list.start as usize..],
             shared: list.shared as usize,
@@ -301,7 +301,7 @@ impl PhraseTable {
                 continue;
             }
             let (end, hash, head) = word_at(lower, i);
-            if let Some(&[exact, folded]) = self.words.get_headed(&bytes[i..end], hash, || head) {
+            if let Some([exact, folded]) = self.words.get_headed(&bytes[i..end], hash, || head) {
                 // A copy, so that the loop's index stays out of memory.
                 let start = i;
                 let mut report = |len: usize, rule: usize| {
