@@ -83,9 +83,10 @@ struct Node {
     /// [`head`] of the phrase after the shared bytes: the binary search
     /// walks these and reads a phrase only when its head equals the text's.
     head: u64,
-    rule: usize,
-    /// Where the phrase ends in the list's bytes; the first starts after
-    /// the shared bytes, the others where the one before ends.
+    rule: u32,
+    /// Where the phrase after the shared bytes starts and ends in the
+    /// list's bytes (where the one before ends, and where the next starts).
+    start: u32,
     end: u32,
     /// Index in the list of the nearest earlier phrase that is a prefix of
     /// this one, or [`NO_PARENT`].
@@ -110,8 +111,8 @@ struct Sorted<'t> {
 impl Sorted<'_> {
     /// Phrase `j` after the shared bytes.
     fn tail(&self, j: usize) -> &[u8] {
-        let start = j.checked_sub(1).map_or(self.shared, |p| self.nodes[p].end as usize);
-        &self.bytes[start..self.nodes[j].end as usize]
+        let Node { start, end, .. } = self.nodes[j];
+        &self.bytes[start as usize..end as usize]
     }
 
     /// How many phrases sort at or before the shared bytes followed by
@@ -147,7 +148,7 @@ impl Sorted<'_> {
         let rest = &text[self.shared..];
         // Most lists hold one phrase, which is all shared: no search.
         if let [only] = self.nodes {
-            return found(self.shared, only.rule);
+            return found(self.shared, only.rule as usize);
         }
         let Some(last) = self.count_at_or_before(rest).checked_sub(1) else { return };
         let common = common_prefix(self.tail(last), rest);
@@ -155,11 +156,12 @@ impl Sorted<'_> {
         // longer than what it shares with `text`.
         let mut j = last;
         loop {
-            let len = self.tail(j).len();
+            let Node { start, end, rule, parent, .. } = self.nodes[j];
+            let len = (end - start) as usize;
             if len <= common {
-                found(self.shared + len, self.nodes[j].rule);
+                found(self.shared + len, rule as usize);
             }
-            match self.nodes[j].parent {
+            match parent {
                 NO_PARENT => break,
                 parent => j = parent as usize,
             }
@@ -268,8 +270,11 @@ impl PhraseTable {
                 parent = self.nodes[nodes + parent as usize].parent;
             }
             let tail = &phrase[shared..];
+            let tail_start = offset(self.bytes.len() - start);
             self.bytes.extend_from_slice(tail);
-            self.nodes.push(Node { head: head(tail), end: offset(self.bytes.len() - start), rule, parent });
+            let end = offset(self.bytes.len() - start);
+            let rule = u32::try_from(rule).expect("fewer than 4G rules");
+            self.nodes.push(Node { head: head(tail), rule, start: tail_start, end, parent });
         }
         list
     }
@@ -317,7 +322,8 @@ impl PhraseTable {
                 self.each_prefix(exact, &text.as_bytes()[start..], &mut report);
                 self.each_prefix(folded, &bytes[start..], &mut report);
             }
-            i = end;
+            // Most words are followed by one space, skipped here at once.
+            i = end + usize::from(bytes.get(end) == Some(&b' '));
         }
     }
 }
@@ -384,7 +390,7 @@ fn ascii_word_at(bytes: &[u8], i: usize) -> Option<(usize, u64, u64)> {
         }
         // A word that is not alphanumeric is one character.
         let len = if at == i && run == 0 { 1 } else { run };
-        let word = chunk & ((1 << (8 * len)) - 1);
+        let word = chunk & LOW_BYTES[len];
         let head = if at == i { word } else { first };
         return Some((at + len, hash_finish(hash_step(hash, word)), head));
     }
