@@ -246,10 +246,16 @@ impl TokenPattern {
             }
             let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
             let word = doc.str(tok.span);
-            let lower = Lower::of(doc, ascii_lower, t);
+            let later;
+            let lower = if t == start {
+                first
+            } else {
+                later = Lower::of(doc, ascii_lower, t);
+                &later
+            };
             let mut next: u64 = 0;
             for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && self.accepts(spec, word, &lower, tok.shape) {
+                if closed & (1 << s) != 0 && self.accepts(spec, word, lower, tok.shape) {
                     next |= 1 << (s + 1);
                     if matches!(spec.op, Op::Any | Op::Many) {
                         next |= 1 << s;
@@ -291,9 +297,10 @@ pub struct PatternStarts {
     /// Patterns (by index) whose first spec wants one of a set of words, by
     /// those words.
     by_word: WordMap<Vec<usize>>,
-    /// A bit for each [`pair`] of first two bytes of those words: most
-    /// tokens are turned away by it before they are lower-cased and hashed.
-    pairs: Box<[u64; 256]>,
+    /// For each [`pair`] of first two bytes of those words, a
+    /// [`length_bit`] for each of their lengths: most tokens are turned away
+    /// by it before they are lower-cased and hashed.
+    lengths: Box<[u16; 1 << 14]>,
     /// Patterns whose first spec may accept any word: tried at every token.
     anywhere: Vec<usize>,
 }
@@ -301,13 +308,13 @@ pub struct PatternStarts {
 impl PatternStarts {
     /// Where each of `patterns` can start.
     pub fn new(patterns: &[&TokenPattern]) -> PatternStarts {
-        let mut starts = PatternStarts { by_word: WordMap::default(), pairs: Box::new([0; 256]), anywhere: Vec::new() };
+        let mut starts = PatternStarts { by_word: WordMap::default(), lengths: Box::new([0; 1 << 14]), anywhere: Vec::new() };
         for (p, pattern) in patterns.iter().enumerate() {
             match pattern.specs[0].words() {
                 Some(words) => words.keys().for_each(|word| {
                     starts.by_word.entry(word, hash_word(word)).push(p);
                     if let Some(pair) = pair(word) {
-                        starts.pairs[pair / 64] |= 1 << (pair % 64);
+                        starts.lengths[pair] |= length_bit(word.len());
                     }
                 }),
                 None => starts.anywhere.push(p),
@@ -322,28 +329,47 @@ impl PatternStarts {
     /// there. Sorted by pattern, each pattern's matches in text order.
     pub fn find(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str) -> Vec<(usize, Span)> {
         let mut out = Vec::new();
+        let bytes = ascii_lower.as_bytes();
         for (start, token) in doc.tokens.iter().enumerate() {
-            if self.anywhere.is_empty() && !self.may_start(&ascii_lower.as_bytes()[token.span.start..token.span.end]) {
+            if self.anywhere.is_empty() && !self.may_start(&bytes[token.span.start..token.span.end]) {
                 continue;
             }
-            let first = Lower::of(doc, ascii_lower, start);
-            let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
-            for &p in listed.iter().chain(&self.anywhere) {
-                if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first) {
-                    out.push((p, span));
-                }
-            }
+            self.find_at(patterns, doc, ascii_lower, start, &mut out);
         }
         // Stable, so each pattern's matches stay in text order.
         out.sort_by_key(|&(p, _)| p);
         out
     }
 
-    /// False when a token, ASCII lower-cased, cannot be lower-cased to one
-    /// of the words in `by_word`.
-    fn may_start(&self, word: &[u8]) -> bool {
-        pair(word).is_none_or(|pair| self.pairs[pair / 64] & (1 << (pair % 64)) != 0)
+    /// Adds to `out` the longest match from token `start` of each pattern
+    /// that may start there. Out of line, so that the loop over the tokens
+    /// that [`may_start`](Self::may_start) turns away stays small.
+    #[inline(never)]
+    fn find_at(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str, start: usize, out: &mut Vec<(usize, Span)>) {
+        let first = Lower::of(doc, ascii_lower, start);
+        let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
+        for &p in listed.iter().chain(&self.anywhere) {
+            if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first) {
+                out.push((p, span));
+            }
+        }
     }
+
+    /// False when a token, ASCII lower-cased, cannot be lower-cased to one
+    /// of the words in `by_word`. The length tells only for ASCII tokens:
+    /// lower-casing other characters may change their length in bytes
+    /// (the Kelvin sign is three, its `k` one).
+    fn may_start(&self, word: &[u8]) -> bool {
+        pair(word).is_none_or(|pair| {
+            let lengths = self.lengths[pair];
+            lengths & length_bit(word.len()) != 0 || lengths != 0 && !word.is_ascii()
+        })
+    }
+}
+
+/// A bit for a word of `len` bytes; one bit stands for every length from 15.
+fn length_bit(len: usize) -> u16 {
+    1 << len.min(15)
 }
 
 /// The first two bytes of a word (the second 0 if there is none) as a
@@ -390,9 +416,10 @@ mod tests {
 
     /// Words for random texts and tests: mixed case, non-ASCII,
     /// sentence-ending punctuation, and Kelvin signs, which lower-case to
-    /// ASCII.
-    const WORDS: [&str; 18] = [
+    /// ASCII (and to fewer bytes, after two ASCII ones in "XY\u{212a}").
+    const WORDS: [&str; 20] = [
         "filed", "Filed", "FILED", "a", "lawsuit", "by", "Inc", "court", "Soci\u{e9}t\u{e9}", "SOCI\u{c9}T\u{c9}", ".", ",", "\u{c9}", "x1", "\u{212a}X1", "kx1", "A\u{212a}", "ak",
+        "XY\u{212a}", "xyk",
     ];
 
     /// A spec from a kind of test, the words it names, and an `OP`.
@@ -416,8 +443,8 @@ mod tests {
         /// trying every pattern at every token.
         #[test]
         fn pattern_starts_agree_with_every_pattern_alone(
-            patterns in proptest::collection::vec(proptest::collection::vec((0..5usize, proptest::collection::vec(0..18usize, 0..4), 0..5usize), 1..4), 0..6),
-            words in proptest::collection::vec(0..18usize, 0..40),
+            patterns in proptest::collection::vec(proptest::collection::vec((0..5usize, proptest::collection::vec(0..WORDS.len(), 0..4), 0..5usize), 1..4), 0..6),
+            words in proptest::collection::vec(0..WORDS.len(), 0..40),
         ) {
             let text = words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
             let patterns: Vec<TokenPattern> = patterns
@@ -431,6 +458,12 @@ mod tests {
                 patterns.iter().enumerate().flat_map(|(p, pattern)| pattern.find(&doc, &ascii_lower).into_iter().map(move |s| (p, s))).collect();
             proptest::prop_assert_eq!(PatternStarts::new(&patterns).find(&patterns, &doc, &ascii_lower), alone);
         }
+    }
+
+    #[test]
+    fn pattern_starts_where_lower_casing_changes_the_length() {
+        // The Kelvin sign is three bytes, its lower case `k` one.
+        assert_eq!(spans(r#"[{"LOWER": "xyk"}]"#, "XY\u{212a} xyk"), ["XY\u{212a}", "xyk"]);
     }
 
     #[test]
