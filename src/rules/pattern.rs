@@ -223,10 +223,11 @@ impl TokenPattern {
         }
         let sentence = tokens[start].sentence;
         // Reachable specs as a bit set (`compile` caps a pattern at 63
-        // specs; bit `len` means "matched"), walked token by token.
-        let mut states: u64 = 1;
+        // specs; bit `len` means "matched"), walked token by token from the
+        // one after `start`, which the first spec (never optional) took.
+        let mut states: u64 = if matches!(self.specs[0].op, Op::Any | Op::Many) { 0b11 } else { 0b10 };
         let mut best = None;
-        let mut t = start;
+        let mut t = start + 1;
         loop {
             // Optional specs may be skipped without consuming a token.
             let mut closed = states;
@@ -235,7 +236,7 @@ impl TokenPattern {
                     closed |= 1 << (s + 1);
                 }
             }
-            if closed & (1 << self.specs.len()) != 0 && t > start {
+            if closed & (1 << self.specs.len()) != 0 {
                 best = Some(t);
             }
             // A match spans at most MAX_TOKENS tokens, so that a wildcard
@@ -246,16 +247,10 @@ impl TokenPattern {
             }
             let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
             let word = doc.str(tok.span);
-            let later;
-            let lower = if t == start {
-                first
-            } else {
-                later = Lower::of(doc, ascii_lower, t);
-                &later
-            };
+            let lower = Lower::of(doc, ascii_lower, t);
             let mut next: u64 = 0;
             for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && self.accepts(spec, word, lower, tok.shape) {
+                if closed & (1 << s) != 0 && self.accepts(spec, word, &lower, tok.shape) {
                     next |= 1 << (s + 1);
                     if matches!(spec.op, Op::Any | Op::Many) {
                         next |= 1 << s;
