@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::document::{Document, Shape};
+use crate::document::{Document, Shape, Token};
 use crate::span::Span;
 
 use super::phrases::{WordMap, hash_word};
@@ -207,10 +207,14 @@ impl TokenPattern {
         Ok(TokenPattern { specs: out })
     }
 
-    fn accepts(&self, spec: &Spec, word: &str, lower: &Lower<'_>, shape: Shape) -> bool {
-        let ok = spec.orth.as_ref().is_none_or(|t| t.test(word, hash_word(word.as_bytes())))
+    /// Whether `spec` accepts `token` of `doc`, whose lower-cased form is
+    /// `lower`. Most specs test only that, so the token's own text is
+    /// sliced only for the others.
+    fn accepts(&self, spec: &Spec, doc: &Document<'_>, token: &Token, lower: &Lower<'_>) -> bool {
+        let word = || doc.str(token.span);
+        let ok = spec.orth.as_ref().is_none_or(|t| t.test(word(), hash_word(word().as_bytes())))
             && spec.lower.as_ref().is_none_or(|t| t.test(&lower.text, lower.hash))
-            && spec.flags.iter().all(|(f, want)| f(word, shape) == *want);
+            && spec.flags.iter().all(|(f, want)| f(word(), token.shape) == *want);
         if spec.op == Op::Not { !ok } else { ok }
     }
 
@@ -218,7 +222,7 @@ impl TokenPattern {
     /// is `first`.
     fn longest_from(&self, doc: &Document<'_>, ascii_lower: &str, start: usize, first: &Lower<'_>) -> Option<Span> {
         let tokens = &doc.tokens;
-        if !self.accepts(&self.specs[0], doc.str(tokens[start].span), first, tokens[start].shape) {
+        if !self.accepts(&self.specs[0], doc, &tokens[start], first) {
             return None;
         }
         let sentence = tokens[start].sentence;
@@ -246,11 +250,10 @@ impl TokenPattern {
                 break;
             }
             let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
-            let word = doc.str(tok.span);
-            let lower = Lower::of(doc, ascii_lower, t);
+            let lower = Lower::of(ascii_lower, tok.span);
             let mut next: u64 = 0;
             for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && self.accepts(spec, word, &lower, tok.shape) {
+                if closed & (1 << s) != 0 && self.accepts(spec, doc, tok, &lower) {
                     next |= 1 << (s + 1);
                     if matches!(spec.op, Op::Any | Op::Many) {
                         next |= 1 << s;
@@ -274,7 +277,7 @@ impl TokenPattern {
         let first = self.specs[0].words();
         (0..doc.tokens.len())
             .filter_map(|start| {
-                let lower = Lower::of(doc, ascii_lower, start);
+                let lower = Lower::of(ascii_lower, doc.tokens[start].span);
                 if first.is_some_and(|set| set.get(lower.text.as_bytes(), lower.hash).is_none()) {
                     return None;
                 }
@@ -341,7 +344,7 @@ impl PatternStarts {
     /// that [`may_start`](Self::may_start) turns away stays small.
     #[inline(never)]
     fn find_at(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str, start: usize, out: &mut Vec<(usize, Span)>) {
-        let first = Lower::of(doc, ascii_lower, start);
+        let first = Lower::of(ascii_lower, doc.tokens[start].span);
         let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
         for &p in listed.iter().chain(&self.anywhere) {
             if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first) {
@@ -385,11 +388,12 @@ struct Lower<'a> {
 }
 
 impl<'a> Lower<'a> {
-    /// Token `t` of `doc` lower-cased; `ascii_lower` is its text ASCII
+    /// The token at `span` lower-cased; `ascii_lower` is the text ASCII
     /// lower-cased, so an ASCII token is a slice of it and only the rare
     /// others allocate.
-    fn of(doc: &Document<'_>, ascii_lower: &'a str, t: usize) -> Lower<'a> {
-        let word = doc.tokens[t].span.text(ascii_lower);
+    #[inline]
+    fn of(ascii_lower: &'a str, span: Span) -> Lower<'a> {
+        let word = span.text(ascii_lower);
         let text = if word.is_ascii() { Cow::Borrowed(word) } else { Cow::Owned(word.to_lowercase()) };
         Lower { hash: hash_word(text.as_bytes()), text }
     }
