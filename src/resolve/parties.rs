@@ -99,6 +99,9 @@ struct Candidate {
     sentence_start: bool,
     /// Follows a person title ("Judge Smith").
     after_title: bool,
+    /// Its first token, where a run of them made it: `join` reads the word
+    /// before without a search.
+    first_token: Option<usize>,
 }
 
 /// Word-level facts the cue rules give each token.
@@ -218,14 +221,14 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             // "Veltrix Taiwan, Inc." is a company of its own, not "Veltrix".
             let words_added = doc.str(Span::new(m.span.end, span.end)).split_whitespace().count() > 1 || span.start < m.span.start;
             let evidence = if words_added { Evidence::Org } else { Evidence::Known(m.rule) };
-            candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false });
+            candidates.push(Candidate { span, evidence, sentence_start: false, after_title: false, first_token: None });
         }
     }
     // Known people (spaCy PERSON patterns) are people whatever their shape.
     for m in people {
         if !covered(blocked, m.span) && !covered(&cues.known, m.span) {
             cues.known.push(m.span);
-            candidates.push(Candidate { span: m.span, evidence: Evidence::Person, sentence_start: false, after_title: false });
+            candidates.push(Candidate { span: m.span, evidence: Evidence::Person, sentence_start: false, after_title: false, first_token: None });
         }
     }
     // "the states of Ohio, Utah and Iowa": each a government, which news
@@ -237,7 +240,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             .and_then(|e| doc.text.get(e..m.span.start))
             .is_some_and(|gap| matches!(gap, ", " | " and " | ", and " | " or "));
         if (before.ends_with("states of ") || listed) && !covered(blocked, m.span) && !covered(&cues.known, m.span) {
-            candidates.push(Candidate { span: m.span, evidence: Evidence::Government, sentence_start: false, after_title: false });
+            candidates.push(Candidate { span: m.span, evidence: Evidence::Government, sentence_start: false, after_title: false, first_token: None });
             previous_end = Some(m.span.end);
         } else {
             previous_end = None;
@@ -523,8 +526,8 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
                 && token_at_is(doc, s.start, idx[0] - 1)
                 && matches!(doc.str(tokens[idx[0] - 1].span), "\"" | "\u{201c}" | "'" | "\u{2018}" | "("))
     });
-    let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title };
-    if idx.iter().all(|&i| exactly(&cues.suffixes, tokens[i].span) || !tokens[i].shape.is_capitalized()) {
+    let candidate = |span, evidence| Candidate { span, evidence, sentence_start, after_title, first_token: Some(idx[0]) };
+    if idx.iter().all(|&i| !tokens[i].shape.is_capitalized() || exactly(&cues.suffixes, tokens[i].span)) {
         return;
     }
     if exactly(&cues.places, span) || quoted_title(doc, span) {
@@ -1257,7 +1260,7 @@ fn join(
     let one_word = !several_words(k);
     // "the Commission": a head word after "the" names the latest
     // organization whose name has it.
-    let i = doc.token_at(c.span.start);
+    let i = c.first_token.filter(|&i| token_at_is(doc, c.span.start, i)).unwrap_or_else(|| doc.token_at(c.span.start));
     let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
     if one_word && after_the && covered(&cues.heads, c.span) {
         return pick(&mut Index::get(&index.by_word, k));
@@ -1280,6 +1283,12 @@ const GENERIC_FIRST: [&str; 14] =
 /// A run with no cue is a person when its context says so: a title before,
 /// "said" right before or after, or an age apposition (", 45,").
 fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<Span> {
+    let after_title = c.after_title && !c.sentence_start;
+    // The context first: few runs have one, and reading it costs less than
+    // reading the words.
+    if !after_title && !person_context(doc, c.span) {
+        return None;
+    }
     let text = doc.str(c.span);
     // One pass: `words` counts them all unless one is not titled, when
     // nothing else matters.
@@ -1291,14 +1300,14 @@ fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<S
     if !titled || exactly(&cues.places, c.span) || words > 4 {
         return None;
     }
-    if c.after_title && !c.sentence_start {
-        return Some(c.span);
-    }
-    if words < 2 {
-        return None;
-    }
-    let before = doc.text.get(..c.span.start).unwrap_or("").trim_end();
-    let after = doc.text.get(c.span.end..).unwrap_or("");
+    (after_title || words >= 2).then_some(c.span)
+}
+
+/// True when the text around a run says it names a person: "said" right
+/// before or after, or an age or a role in apposition.
+fn person_context(doc: &Document<'_>, span: Span) -> bool {
+    let before = doc.text.get(..span.start).unwrap_or("").trim_end();
+    let after = doc.text.get(span.end..).unwrap_or("");
     let said_before = before.ends_with(" said") || before.ends_with(" says");
     let said_after = after.starts_with(" said") || after.starts_with(" says") || after.starts_with(" told");
     let age = {
@@ -1306,7 +1315,7 @@ fn person_by_context(doc: &Document<'_>, cues: &Cues, c: &Candidate) -> Option<S
         let digits = a.chars().take_while(char::is_ascii_digit).count();
         (2..=3).contains(&digits) && a[digits..].starts_with(',')
     };
-    (said_before || said_after || age || role_apposition(after)).then_some(c.span)
+    said_before || said_after || age || role_apposition(after)
 }
 
 /// Nouns of a person's role: ", a former officer of", ", the company's
@@ -1385,9 +1394,12 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
             // longest; a known organization's canonical name only when the
             // article names it in lower case alone.
             let mut longest: Option<Cow<'_, str>> = None;
+            // The mention `longest` is the form of: one written the same way
+            // has the same form, which is not longer.
+            let mut longest_text = "";
             for m in &e.mentions {
                 // A form is never longer than its mention.
-                if longest.as_ref().is_some_and(|l| m.span.len() < l.len()) {
+                if longest.as_ref().is_some_and(|l| m.span.len() < l.len()) || doc.str(m.span) == longest_text {
                     continue;
                 }
                 let f = form(m);
@@ -1395,6 +1407,7 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
                 let longer = |l: &Cow<'_, str>| (f.len(), std::cmp::Reverse(f.as_ref())) > (l.len(), std::cmp::Reverse(l.as_ref()));
                 if proper && longest.as_ref().is_none_or(longer) {
                     longest = Some(f);
+                    longest_text = doc.str(m.span);
                 }
             }
             let name = match (longest, &e.known) {
