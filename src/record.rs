@@ -237,9 +237,37 @@ fn scalar(value: &(impl Serialize + ?Sized), w: &mut Json) {
 }
 
 impl WriteJson for str {
+    /// Most strings (names, mention texts, most quotes) need no escape: they
+    /// are copied whole, where serde_json would test them byte by byte.
     fn write(&self, w: &mut Json) {
-        scalar(self, w);
+        if needs_escape(self.as_bytes()) {
+            scalar(self, w);
+        } else {
+            w.out.reserve(self.len() + 2);
+            w.out.push(b'"');
+            w.out.extend_from_slice(self.as_bytes());
+            w.out.push(b'"');
+        }
     }
+}
+
+/// Whether serde_json escapes any of `bytes`: a control character, `"` or
+/// `\`. Eight bytes at a time, the last few shifted into a word of spaces.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let (words, tail) = bytes.as_chunks::<8>();
+    let last = tail.iter().fold(u64::from_le_bytes([b' '; 8]), |word, &b| word << 8 | u64::from(b));
+    words.iter().fold(word_needs_escape(last), |any, word| any | word_needs_escape(u64::from_le_bytes(*word)))
+}
+
+/// Whether any of eight bytes is below 0x20, `"` or `\`.
+fn word_needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte is below `n` (n <= 0x80): the lowest such byte
+    // borrows into its own high bit, and `!x` drops bytes of 0x80 and up.
+    // Bytes above it may be flagged wrongly: exact for the word, not per byte.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1) != 0
 }
 
 impl WriteJson for String {
@@ -540,6 +568,11 @@ mod tests {
                 let expected = if pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) };
                 prop_assert_eq!(String::from_utf8(out).unwrap(), expected.unwrap());
             }
+        }
+
+        #[test]
+        fn record_escape_test_is_that_of_each_byte(bytes in prop_oneof![any::<Vec<u8>>(), vec(select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff]), 0..40)]) {
+            prop_assert_eq!(needs_escape(&bytes), bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\'));
         }
 
         #[test]
