@@ -9,7 +9,7 @@
 //! announces, else the United States.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::document::Document;
 use crate::rules::{Label, RuleSet};
@@ -86,7 +86,9 @@ impl Who {
             let before = doc.text.get(s.start.saturating_sub(40)..s.start).unwrap_or("");
             let before = before.get(before.len().saturating_sub(24)..).unwrap_or(before).trim_end();
             let after = doc.text.get(s.end..(s.end + 30).min(doc.text.len())).unwrap_or("");
-            let ends = |words: &[&str]| words.iter().any(|w| before.ends_with(w));
+            // The last byte first: this runs for every mention, and most end no word.
+            let last = before.as_bytes().last();
+            let ends = |words: &[&str]| words.iter().any(|w| w.as_bytes().last() == last && before.ends_with(w));
             if ends(&["Judge", "Justice", "judge", "Magistrate", "Hon.", "Honorable"]) {
                 judge[p] = true;
             }
@@ -425,24 +427,29 @@ pub fn resolve(
     let main_plaintiff = frames.first().and_then(|f| {
         if f.plaintiffs.is_empty() && f.takes_default { default_plaintiffs.first() } else { f.plaintiffs.first() }.copied()
     });
-    let mut court_mentions: Vec<(Span, Option<String>)> =
-        courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, c.id.clone()))).collect();
+    let mut court_mentions: Vec<(Span, &Option<String>)> =
+        courts.iter().flat_map(|c| c.mentions.iter().map(move |m| (m.span, &c.id))).collect();
     court_mentions.sort_by_key(|(s, _)| *s);
     let mut cases: Vec<Case> = Vec::new();
-    // Each case by its sides, in any order.
-    let mut case_of: HashMap<(Vec<usize>, Vec<usize>), usize> = HashMap::new();
+    // Each case by its sides, in any order. Ordered, not hashed: an
+    // article has a few cases, and comparing two short lists costs less
+    // than hashing one.
+    let mut case_of: BTreeMap<(Vec<usize>, Vec<usize>), usize> = BTreeMap::new();
     // "X pleaded guilty to a charge brought by Y": a frame without a
     // plaintiff takes the one its own sentence names first.
-    let mut plaintiffs_of_sentence: HashMap<usize, &[usize]> = HashMap::new();
-    for g in frames.iter().filter(|g| !g.plaintiffs.is_empty()) {
-        plaintiffs_of_sentence.entry(doc.sentence_of(g.at.start)).or_insert(&g.plaintiffs);
+    // Indexed by sentence (up to the last one with a frame): no hashing.
+    let sentences: Vec<usize> = frames.iter().map(|f| doc.sentence_of(f.at.start)).collect();
+    let mut plaintiffs_of_sentence: Vec<Option<&[usize]>> = vec![None; sentences.iter().max().map_or(0, |&s| s + 1)];
+    for (g, &s) in frames.iter().zip(&sentences).filter(|(g, _)| !g.plaintiffs.is_empty()) {
+        plaintiffs_of_sentence[s].get_or_insert(&g.plaintiffs);
     }
     // Else the plaintiffs of the latest action before it.
     let mut latest: Option<&[usize]> = None;
     let sentence_plaintiffs: Vec<Option<Vec<usize>>> = frames
         .iter()
-        .map(|f| {
-            let found = plaintiffs_of_sentence.get(&doc.sentence_of(f.at.start)).copied().or(latest);
+        .zip(&sentences)
+        .map(|(f, &s)| {
+            let found = plaintiffs_of_sentence[s].or(latest);
             if !f.plaintiffs.is_empty() && !f.defendants.is_empty() {
                 latest = Some(&f.plaintiffs);
             }
@@ -473,7 +480,7 @@ pub fn resolve(
         // again mostly has all three.
         let court = || {
             let first_in = |i: usize| court_mentions.get(i).filter(|(s, _)| sentence.contains(*s));
-            first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| id.clone())
+            first_in(court_mentions.partition_point(|(s, _)| s.start < sentence.start)).and_then(|(_, id)| (*id).clone())
         };
         let filed = || filed_date(doc, dates, f.at, sentence);
         let subject = || subject(doc.str(Span::new(f.at.end, sentence.end)));
