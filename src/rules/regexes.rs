@@ -106,9 +106,12 @@ impl RuleRegex {
         Ok(RuleRegex { regex, anchored })
     }
 
-    /// The index of the capture group called `name`.
+    /// The index of the capture group called `name`. A rule has a handful
+    /// of groups, and comparing their names costs a fraction of hashing
+    /// `name` for the group map: resolvers ask for several groups of every
+    /// date.
     pub fn group_index(&self, name: &str) -> Option<usize> {
-        self.regex.group_info().to_index(PatternID::ZERO, name)
+        self.regex.group_info().pattern_names(PatternID::ZERO).position(|group| group == Some(name))
     }
 
     /// Where the match that starts at `start` ends, if one does; `cache`
