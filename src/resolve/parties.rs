@@ -811,12 +811,39 @@ struct Entity<'a> {
     /// (see `mention`), to find the latest mention before a point.
     mentions: Vec<Mention>,
     split: usize,
-    keys: Vec<&'a str>,
+    keys: Keys<'a>,
+}
+
+/// An entity's keys (see `Index::add`); the first is kept inline, as most
+/// entities have one or two.
+#[derive(Default)]
+struct Keys<'a> {
+    /// Empty until the first key comes: a key is never empty.
+    first: &'a str,
+    rest: Vec<&'a str>,
+}
+
+impl<'a> Keys<'a> {
+    fn contains(&self, k: &str) -> bool {
+        self.first == k || self.rest.contains(&k)
+    }
+
+    fn push(&mut self, k: &'a str) {
+        if self.first.is_empty() {
+            self.first = k;
+        } else {
+            self.rest.push(k);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        std::iter::once(self.first).filter(|k| !k.is_empty()).chain(self.rest.iter().copied())
+    }
 }
 
 impl<'a> Entity<'a> {
     fn new(kind: Kind, known: Option<String>, org_kind: Option<String>) -> Entity<'a> {
-        Entity { kind, known, org_kind, mentions: Vec::new(), split: 0, keys: Vec::new() }
+        Entity { kind, known, org_kind, mentions: Vec::new(), split: 0, keys: Keys::default() }
     }
 
     /// Candidates come in text order, strong ones first and then weak ones,
@@ -952,7 +979,7 @@ fn push_unique<'a>(map: &mut Map<&'a str, Ids>, key: &'a str, e: usize) {
 impl<'a> Index<'a> {
     /// Records that entity `e` is named `k` (written `text`).
     fn add(&mut self, entities: &mut [Entity<'a>], e: usize, k: &'a str, text: &str) {
-        if entities[e].keys.contains(&k) {
+        if entities[e].keys.contains(k) {
             return;
         }
         entities[e].keys.push(k);
@@ -1003,6 +1030,11 @@ impl<'a> Index<'a> {
     }
 }
 
+/// A map with room for `room` entries: growing one rehashes it.
+fn with_room<K, V>(room: usize) -> Map<K, V> {
+    Map::with_capacity_and_hasher(room, BuildKeys::default())
+}
+
 /// The range of `text`'s key in `all_keys`, written there the first time
 /// the text comes: most names come more than once.
 fn key_range<'t>(written: &mut Map<&'t str, Range<usize>>, all_keys: &mut String, text: &'t str) -> Range<usize> {
@@ -1022,7 +1054,7 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     // many words, and a String for each cost more than the rest of
     // clustering. A candidate without a key is dropped.
     let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
-    let mut written = Map::with_capacity_and_hasher(candidates.len(), BuildKeys::default());
+    let mut written = with_room(candidates.len());
     let mut keyed = Vec::with_capacity(candidates.len());
     for c in candidates {
         let key = key_range(&mut written, &mut all_keys, doc.str(c.span));
@@ -1030,7 +1062,10 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
             continue;
         }
         let name = match c.evidence {
-            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| key_range(&mut written, &mut all_keys, name)),
+            // Often the name as written: its key is the one just found.
+            Evidence::Known(r) => rules.rules[r].name.as_deref().map(|name| {
+                if name == doc.str(c.span) { key.clone() } else { key_range(&mut written, &mut all_keys, name) }
+            }),
             _ => None,
         };
         keyed.push((c, key, name));
@@ -1041,9 +1076,13 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     let room = keyed.len();
     let mut entities: Vec<Entity<'_>> = Vec::with_capacity(room);
     let mut index = Index {
-        by_key: Map::with_capacity_and_hasher(room, BuildKeys::default()),
-        by_word: Map::with_capacity_and_hasher(room, BuildKeys::default()),
-        ..Index::default()
+        by_key: with_room(room),
+        by_rule_id: with_room(room),
+        by_first: with_room(room),
+        by_last: with_room(room),
+        by_word: with_room(room),
+        by_initials: with_room(room),
+        scratch: String::new(),
     };
     let mut weak = Vec::with_capacity(room);
     let mut plural = String::new();
@@ -1175,6 +1214,19 @@ fn mention_count(entities: &[Entity<'_>]) -> usize {
 const ALIAS_LINKS: [&str; 7] =
     ["f/k/a ", "a/k/a ", "d/b/a ", "formerly known as ", "also known as ", "doing business as ", "now known as "];
 
+/// The length of the shortest of `ALIAS_LINKS`: a shorter gap holds none.
+const SHORTEST_LINK: usize = {
+    let mut shortest = usize::MAX;
+    let mut i = 0;
+    while i < ALIAS_LINKS.len() {
+        if ALIAS_LINKS[i].len() < shortest {
+            shortest = ALIAS_LINKS[i].len();
+        }
+        i += 1;
+    }
+    shortest
+};
+
 /// Merges entities whose names are joined by "f/k/a", "doing business as"
 /// and the like ("Halden-Marsh Company doing business as Corvane", "Dean
 /// Voss (formerly known as Dean Carrow)") into the first.
@@ -1188,12 +1240,14 @@ fn merge_aliases(doc: &Document<'_>, entities: &mut [Entity<'_>]) {
             continue;
         }
         let gap = doc.text.get(a.end..b.start).unwrap_or("");
-        let gap = gap.trim_start_matches([',', ' ', '(']);
+        // `trim_start_matches([',', ' ', '('])` a byte at a time: ASCII
+        // bytes are whole characters.
+        let gap = &gap[gap.bytes().take_while(|b| matches!(b, b',' | b' ' | b'(')).count()..];
         let link = |l: &str| {
             gap.get(..l.len()).is_some_and(|g| g.eq_ignore_ascii_case(l))
                 && gap.get(l.len()..).is_some_and(|rest| rest.is_empty() || rest.eq_ignore_ascii_case("the "))
         };
-        if gap.len() <= 24 && ALIAS_LINKS.iter().any(|l| link(l)) {
+        if (SHORTEST_LINK..=24).contains(&gap.len()) && ALIAS_LINKS.iter().any(|l| link(l)) {
             let moved = std::mem::take(&mut entities[eb].mentions);
             entities[ea].mentions.extend(moved);
         }
