@@ -9,7 +9,8 @@
 //! first a check of the next few bytes against what its matches can begin
 //! with, then its lazy DFA. A regex whose matches do not begin with a short
 //! list of literals at a word boundary still searches the whole text on its
-//! own.
+//! own, once the text is seen to hold a rarer part that every match of it
+//! must contain, when it has one.
 //!
 //! The matches are exactly those of `find_iter`: a rule's candidate starts
 //! are tried in text order, skipping those inside its previous match, and
