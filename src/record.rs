@@ -211,18 +211,29 @@ impl Json<'_> {
         self.close(b'}');
     }
 
+    /// An object member: `key` is `key!("name")`, its separators and
+    /// quoted name in one piece, so compact output writes it at once.
     #[inline(always)]
     fn field(&mut self, key: &str, value: &(impl WriteJson + ?Sized)) {
-        self.member();
-        // Keys are plain ASCII names: nothing to escape.
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        let key = key.as_bytes();
         if self.pretty {
-            self.out.push(b' ');
+            self.member();
+            self.out.extend_from_slice(&key[1..]);
+        } else {
+            // Without its comma before the first member, without its space.
+            self.out.extend_from_slice(&key[usize::from(self.empty)..key.len() - 1]);
+            self.empty = false;
         }
         value.write(self);
     }
+}
+
+/// The key of an object member for `Json::field`: `,"name": ` (keys are
+/// plain ASCII names: nothing to escape).
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\": ")
+    };
 }
 
 /// A value the JSON writer knows how to write.
@@ -311,14 +322,14 @@ impl<T: WriteJson> WriteJson for Vec<T> {
 impl WriteJson for Record {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("id", &self.id);
-            w.field("reference_date", &self.reference_date);
-            w.field("parties", &self.parties);
-            w.field("courts", &self.courts);
-            w.field("dates", &self.dates);
-            w.field("products", &self.products);
-            w.field("quotes", &self.quotes);
-            w.field("cases", &self.cases);
+            w.field(key!("id"), &self.id);
+            w.field(key!("reference_date"), &self.reference_date);
+            w.field(key!("parties"), &self.parties);
+            w.field(key!("courts"), &self.courts);
+            w.field(key!("dates"), &self.dates);
+            w.field(key!("products"), &self.products);
+            w.field(key!("quotes"), &self.quotes);
+            w.field(key!("cases"), &self.cases);
         });
     }
 }
@@ -326,11 +337,11 @@ impl WriteJson for Record {
 impl WriteJson for MentionOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("start", &self.start);
-            w.field("end", &self.end);
-            w.field("text", &self.text);
+            w.field(key!("start"), &self.start);
+            w.field(key!("end"), &self.end);
+            w.field(key!("text"), &self.text);
             if let Some(rule) = &self.rule {
-                w.field("rule", rule);
+                w.field(key!("rule"), rule);
             }
         });
     }
@@ -339,10 +350,10 @@ impl WriteJson for MentionOut {
 impl WriteJson for PartyOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("name", &self.name);
-            w.field("kind", self.kind);
-            w.field("roles", &self.roles);
-            w.field("mentions", &self.mentions);
+            w.field(key!("name"), &self.name);
+            w.field(key!("kind"), self.kind);
+            w.field(key!("roles"), &self.roles);
+            w.field(key!("mentions"), &self.mentions);
         });
     }
 }
@@ -350,10 +361,10 @@ impl WriteJson for PartyOut {
 impl WriteJson for CourtOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("name", &self.name);
-            w.field("id", &self.id);
-            w.field("country", &self.country);
-            w.field("mentions", &self.mentions);
+            w.field(key!("name"), &self.name);
+            w.field(key!("id"), &self.id);
+            w.field(key!("country"), &self.country);
+            w.field(key!("mentions"), &self.mentions);
         });
     }
 }
@@ -361,14 +372,14 @@ impl WriteJson for CourtOut {
 impl WriteJson for DateOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("text", &self.text);
-            w.field("value", &self.value);
-            w.field("grain", &self.grain);
-            w.field("mod", &self.modifier);
-            w.field("start", &self.start);
-            w.field("end", &self.end);
+            w.field(key!("text"), &self.text);
+            w.field(key!("value"), &self.value);
+            w.field(key!("grain"), &self.grain);
+            w.field(key!("mod"), &self.modifier);
+            w.field(key!("start"), &self.start);
+            w.field(key!("end"), &self.end);
             if let Some(rule) = &self.rule {
-                w.field("rule", rule);
+                w.field(key!("rule"), rule);
             }
         });
     }
@@ -377,9 +388,9 @@ impl WriteJson for DateOut {
 impl WriteJson for ProductOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("name", &self.name);
-            w.field("owner", &self.owner);
-            w.field("mentions", &self.mentions);
+            w.field(key!("name"), &self.name);
+            w.field(key!("owner"), &self.owner);
+            w.field(key!("mentions"), &self.mentions);
         });
     }
 }
@@ -387,11 +398,11 @@ impl WriteJson for ProductOut {
 impl WriteJson for QuoteOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("text", &self.text);
-            w.field("speaker", &self.speaker);
-            w.field("start", &self.start);
-            w.field("end", &self.end);
-            w.field("speaker_mention", &self.speaker_mention);
+            w.field(key!("text"), &self.text);
+            w.field(key!("speaker"), &self.speaker);
+            w.field(key!("start"), &self.start);
+            w.field(key!("end"), &self.end);
+            w.field(key!("speaker_mention"), &self.speaker_mention);
         });
     }
 }
@@ -399,11 +410,11 @@ impl WriteJson for QuoteOut {
 impl WriteJson for CaseOut {
     fn write(&self, w: &mut Json) {
         w.object(|w| {
-            w.field("plaintiffs", &self.plaintiffs);
-            w.field("defendants", &self.defendants);
-            w.field("court", &self.court);
-            w.field("filed", &self.filed);
-            w.field("subject", &self.subject);
+            w.field(key!("plaintiffs"), &self.plaintiffs);
+            w.field(key!("defendants"), &self.defendants);
+            w.field(key!("court"), &self.court);
+            w.field(key!("filed"), &self.filed);
+            w.field(key!("subject"), &self.subject);
         });
     }
 }
