@@ -211,10 +211,10 @@ impl Json<'_> {
         self.close(b'}');
     }
 
-    /// An object member: `key` is `key!("name")`, its separators and
-    /// quoted name in one piece, so compact output writes it at once.
+    /// An object member: `key` holds its separators and quoted name in one
+    /// piece, so compact output writes it at once.
     #[inline(always)]
-    fn field(&mut self, key: &str, value: &(impl WriteJson + ?Sized)) {
+    fn field(&mut self, Key(key): Key, value: &(impl WriteJson + ?Sized)) {
         let key = key.as_bytes();
         if self.pretty {
             self.member();
@@ -228,11 +228,15 @@ impl Json<'_> {
     }
 }
 
-/// The key of an object member for `Json::field`: `,"name": ` (keys are
-/// plain ASCII names: nothing to escape).
+/// The key of an object member for `Json::field`, as `,"name": ` (keys are
+/// plain ASCII names: nothing to escape). Made only by [`key!`], so that
+/// `field` can cut the comma and the space off by position.
+#[derive(Clone, Copy)]
+struct Key(&'static str);
+
 macro_rules! key {
     ($name:literal) => {
-        concat!(",\"", $name, "\": ")
+        Key(concat!(",\"", $name, "\": "))
     };
 }
 
