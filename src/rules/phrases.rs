@@ -496,7 +496,7 @@ fn hash_step(hash: u64, chunk: u64) -> u64 {
 }
 
 /// A chunk's top bytes only reach the top bits of the product: fold them
-/// down, where [`mix`] and the filter look.
+/// down, where a slot's tag looks.
 fn hash_finish(hash: u64) -> u64 {
     hash ^ (hash >> 32)
 }
@@ -531,9 +531,11 @@ pub(crate) struct WordMap<V> {
     /// more than half full, so probes stay short, and eight bytes a slot,
     /// so that the array stays small.
     slots: Box<[Slot]>,
-    /// One bit per [`mix`] of a hash, four per slot, set for each word's
-    /// hash: a word whose bit is clear is absent.
+    /// One bit per [`filter_bit`](Self::filter_bit) of a hash, four per
+    /// slot, set for each word's hash: a word whose bit is clear is absent.
     filter: Box<[u64]>,
+    /// How far a hash is shifted down to leave its filter bit's index.
+    shift: u32,
     entries: Vec<Entry<V>>,
     /// Each entry's full hash, read only to grow.
     hashes: Vec<u64>,
@@ -565,7 +567,7 @@ struct Entry<V> {
 
 impl<V> Default for WordMap<V> {
     fn default() -> Self {
-        let mut map = WordMap { slots: Box::default(), filter: Box::default(), entries: Vec::new(), hashes: Vec::new(), bytes: Vec::new() };
+        let mut map = WordMap { slots: Box::default(), filter: Box::default(), shift: 64, entries: Vec::new(), hashes: Vec::new(), bytes: Vec::new() };
         map.grow();
         map
     }
@@ -583,7 +585,7 @@ impl<V> WordMap<V> {
     /// filter turns away needs none.
     #[inline(always)]
     fn get_headed(&self, word: &[u8], hash: u64, head: impl FnOnce() -> u64) -> Option<&V> {
-        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        let bit = self.filter_bit(hash);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
@@ -642,7 +644,7 @@ impl<V> WordMap<V> {
             .enumerate()
             .map(|(i, Entry { head, len, start, value })| Entry { head, len, start, value: f(i, value) })
             .collect();
-        WordMap { slots: self.slots, filter: self.filter, entries, hashes: self.hashes, bytes: self.bytes }
+        WordMap { slots: self.slots, filter: self.filter, shift: self.shift, entries, hashes: self.hashes, bytes: self.bytes }
     }
 
     /// The entry index of `word` (hash `hash`, [`load_head`] `head`), or
@@ -650,7 +652,7 @@ impl<V> WordMap<V> {
     #[inline(always)]
     fn find(&self, word: &[u8], hash: u64, head: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let mut slot = mix(hash) & mask;
+        let mut slot = self.home(hash);
         loop {
             let Slot { tag, index } = self.slots[slot];
             if index == EMPTY {
@@ -672,13 +674,27 @@ impl<V> WordMap<V> {
     /// Files entry `index`, of hash `hash`, in the slots and the filter.
     fn place(&mut self, hash: u64, index: usize) {
         let mask = self.slots.len() - 1;
-        let mut slot = mix(hash) & mask;
+        let mut slot = self.home(hash);
         while self.slots[slot].index != EMPTY {
             slot = (slot + 1) & mask;
         }
         self.slots[slot] = Slot { tag: hash as u32, index: offset(index) };
-        let bit = mix(hash) & (self.filter.len() * 64 - 1);
+        let bit = self.filter_bit(hash);
         self.filter[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// The index of `hash`'s bit in the filter: its top bits, which the
+    /// last multiply of [`hash_step`] mixes from all bits of the word.
+    #[inline(always)]
+    fn filter_bit(&self, hash: u64) -> usize {
+        (hash >> self.shift) as usize
+    }
+
+    /// The slot where the search for `hash` starts: the one its filter bit
+    /// is in, four bits a slot.
+    #[inline(always)]
+    fn home(&self, hash: u64) -> usize {
+        self.filter_bit(hash) / 4
     }
 
     /// Doubles the slots (to at least 16) and the filter.
@@ -686,6 +702,8 @@ impl<V> WordMap<V> {
         let len = (2 * self.slots.len()).max(16);
         self.slots = vec![Slot { tag: 0, index: EMPTY }; len].into();
         self.filter = vec![0; len / 16].into();
+        // Four filter bits a slot, and `len` a power of two.
+        self.shift = 64 - (4 * len).trailing_zeros();
         for index in 0..self.hashes.len() {
             self.place(self.hashes[index], index);
         }
@@ -701,12 +719,6 @@ fn load_head(word: &[u8]) -> u64 {
     }
 }
 
-/// A hash's bits mixed for slots and filter bits: FNV's low bits mix
-/// poorly, so it is multiplied once more and its high bits taken (Fibonacci
-/// hashing).
-fn mix(hash: u64) -> usize {
-    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
-}
 
 #[cfg(test)]
 mod tests {
