@@ -20,6 +20,7 @@
 
 use std::borrow::Cow;
 
+use super::blocks::{BLOCK, Classes};
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
@@ -311,9 +312,9 @@ impl PhraseTable {
         while i < bytes.len() {
             let block = Classes::at(bytes, i);
             let base = i;
-            while let Some(start) = block.next_word(i - base) {
+            while let Some(start) = next_word(&block, i - base) {
                 let start = base + start;
-                let (end, hash, head) = block.ascii_word(bytes, base, start).unwrap_or_else(|| word_at(lower, start));
+                let (end, hash, head) = ascii_word(&block, bytes, base, start).unwrap_or_else(|| word_at(lower, start));
                 if let Some([exact, folded]) = self.words.get_headed(&bytes[start..end], hash, || head) {
                     let mut report = |len: usize, rule: usize| {
                         if text.is_char_boundary(start + len) && ends_word(text, start + len) {
@@ -330,122 +331,40 @@ impl PhraseTable {
     }
 }
 
-/// How many bytes of text [`Classes`] describes.
-const BLOCK: usize = 64;
-
-/// Which of a block of 64 bytes of text are spaces, ASCII letters or
-/// digits, and ASCII at all, one bit a byte; bytes past the text's end are
-/// spaces.
-///
-/// Other white space is rare in news text, and is read as a word of one
-/// character: no phrase begins with white space, so no such word is in the
-/// table, and none is found.
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-struct Classes {
-    space: u64,
-    alphanumeric: u64,
-    ascii: u64,
+/// The offset of the first byte at or after `at` of `block` that is not a
+/// space, if it has one. Other white space is rare in news text, and is
+/// read as a word of one character: no phrase begins with white space, so
+/// no such word is in the table, and none is found.
+fn next_word(block: &Classes, at: usize) -> Option<usize> {
+    let rest = (!block.space).checked_shr(at as u32)?;
+    (rest != 0).then(|| at + rest.trailing_zeros() as usize)
 }
 
-impl Classes {
-    /// The classes of the block of `bytes` that starts at `at`.
-    fn at(bytes: &[u8], at: usize) -> Classes {
-        let rest = &bytes[at..];
-        match rest.first_chunk::<BLOCK>() {
-            Some(whole) => Classes::of(whole),
-            None => Classes::of_last(rest),
-        }
-    }
-
-    /// The classes of the text's last bytes, fewer than a block: apart,
-    /// so that the usual block is read in place, not copied.
-    #[cold]
-    #[inline(never)]
-    fn of_last(rest: &[u8]) -> Classes {
-        let mut block = [b' '; BLOCK];
-        block[..rest.len()].copy_from_slice(rest);
-        Classes::of(&block)
-    }
-
-    /// The classes of `block`, found sixteen bytes at a time with SSE2.
-    #[cfg(target_arch = "x86_64")]
-    fn of(block: &[u8; BLOCK]) -> Classes {
-        // SAFETY: every x86_64 processor has SSE2.
-        unsafe { Classes::by_sse2(block) }
-    }
-
-    /// [`Classes::of`], for a processor with SSE2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "sse2")]
-    fn by_sse2(block: &[u8; BLOCK]) -> Classes {
-        use std::arch::x86_64::{__m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
-        let mut classes = Classes { space: 0, alphanumeric: 0, ascii: 0 };
-        for (k, chunk) in block.chunks_exact(16).enumerate() {
-            // SAFETY: the load reads the chunk's sixteen bytes, and needs
-            // no alignment.
-            let v = unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) };
-            // `x` in `low..low + n` (as unsigned bytes) when `x - low`, its
-            // top bit flipped, is below -128 + n as a signed byte.
-            let within = |x, low: u8, n: u8| {
-                let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
-                _mm_cmplt_epi8(shifted, _mm_set1_epi8((0x80 + n) as i8))
-            };
-            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            let alphanumeric = _mm_or_si128(within(folded, b'a', 26), within(v, b'0', 10));
-            let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
-            let bits = |mask| u64::from(_mm_movemask_epi8(mask) as u16) << (16 * k);
-            classes.space |= bits(space);
-            classes.alphanumeric |= bits(alphanumeric);
-            classes.ascii |= bits(v) ^ 0xffff << (16 * k);
-        }
-        classes
-    }
-
-    /// The classes of `block`, byte by byte.
-    #[cfg(any(test, not(target_arch = "x86_64")))]
-    fn by_byte(block: &[u8; BLOCK]) -> Classes {
-        let bits = |test: fn(&u8) -> bool| block.iter().rev().fold(0, |bits, b| bits << 1 | u64::from(test(b)));
-        Classes { space: bits(|&b| b == b' '), alphanumeric: bits(u8::is_ascii_alphanumeric), ascii: bits(u8::is_ascii) }
-    }
-
-    #[cfg(not(target_arch = "x86_64"))]
-    fn of(block: &[u8; BLOCK]) -> Classes {
-        Classes::by_byte(block)
-    }
-
-    /// The offset of the first byte at or after `at` that is not a space,
-    /// if the block has one.
-    fn next_word(&self, at: usize) -> Option<usize> {
-        let rest = (!self.space).checked_shr(at as u32)?;
-        (rest != 0).then(|| at + rest.trailing_zeros() as usize)
-    }
-
-    /// [`word_at`] for the word that starts at `start` of `bytes`, in the
-    /// block that starts at `base`, when it is ASCII, ends inside the
-    /// block before an ASCII byte, and has eight bytes to read from its
-    /// start; `None` for the others.
-    fn ascii_word(&self, bytes: &[u8], base: usize, start: usize) -> Option<(usize, u64, u64)> {
-        let at = start - base;
-        let len = if self.alphanumeric >> at & 1 != 0 {
-            let len = (!self.alphanumeric >> at).trailing_zeros() as usize;
-            // Not ASCII after the word: it may go on.
-            if self.ascii.checked_shr((at + len) as u32)? & 1 == 0 {
-                return None;
-            }
-            len
-        } else if self.ascii >> at & 1 != 0 {
-            // A word that is not alphanumeric is one character.
-            1
-        } else {
+/// [`word_at`] for the word that starts at `start` of `bytes`, in the
+/// block that starts at `base`, when it is ASCII, ends inside the
+/// block before an ASCII byte, and has eight bytes to read from its
+/// start; `None` for the others.
+fn ascii_word(block: &Classes, bytes: &[u8], base: usize, start: usize) -> Option<(usize, u64, u64)> {
+    let at = start - base;
+    let len = if block.alphanumeric >> at & 1 != 0 {
+        let len = (!block.alphanumeric >> at).trailing_zeros() as usize;
+        // Not ASCII after the word: it may go on.
+        if block.ascii.checked_shr((at + len) as u32)? & 1 == 0 {
             return None;
-        };
-        let first = u64::from_le_bytes(*bytes.get(start..)?.first_chunk::<8>()?);
-        if len < 8 {
-            let word = first & LOW_BYTES[len];
-            return Some((start + len, hash_finish(hash_step(HASH_SEED, word)), word));
         }
-        Some((start + len, hash_word(&bytes[start..start + len]), first))
+        len
+    } else if block.ascii >> at & 1 != 0 {
+        // A word that is not alphanumeric is one character.
+        1
+    } else {
+        return None;
+    };
+    let first = u64::from_le_bytes(*bytes.get(start..)?.first_chunk::<8>()?);
+    if len < 8 {
+        let word = first & LOW_BYTES[len];
+        return Some((start + len, hash_finish(hash_step(HASH_SEED, word)), word));
     }
+    Some((start + len, hash_word(&bytes[start..start + len]), first))
 }
 
 /// The phrases given as (list, bytes, rule) one list after another, and
@@ -951,19 +870,6 @@ mod tests {
         ) {
             let phrases: Vec<(String, usize, bool)> = phrases.into_iter().enumerate().map(|(rule, (p, fold))| (p, rule, fold)).collect();
             prop_assert_eq!(table_finds(&phrases, &text), reference(&phrases, &text));
-        }
-
-        /// Classifying sixteen bytes at a time sorts bytes as testing them
-        /// one by one does.
-        #[test]
-        fn block_classes_agree_with_classes_by_byte(
-            bytes in proptest::collection::vec(prop_oneof![
-                Just(b' '), Just(b'\t'), Just(b'/'), Just(b'0'), Just(b'9'), Just(b':'), Just(b'@'), Just(b'A'), Just(b'Z'),
-                Just(b'['), Just(b'`'), Just(b'a'), Just(b'z'), Just(b'{'), Just(0x7f), Just(0x80), Just(0xc1), Just(0xff), any::<u8>(),
-            ], BLOCK),
-        ) {
-            let block: [u8; BLOCK] = bytes.try_into().unwrap_or([0; BLOCK]);
-            prop_assert_eq!(Classes::of(&block), Classes::by_byte(&block));
         }
     }
 
