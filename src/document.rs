@@ -169,6 +169,21 @@ const SHAPE_OF_FIRST: [Option<Shape>; 256] = {
     table
 };
 
+/// The shape of a word of one ASCII byte: a capital alone is an initial.
+/// (A byte that is not ASCII is never a character alone.)
+const SHAPE_OF_ONE: [Shape; 256] = {
+    let mut table = [Shape::Punct; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match SHAPE_OF_FIRST[b] {
+            Some(shape) => shape,
+            None => Shape::Initial,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The shape of the word `text[start..end]`.
 #[inline(always)]
 fn shape(text: &str, start: usize, end: usize) -> Shape {
@@ -226,9 +241,16 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> (Vec<Token>, Vec<usize
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
     let starts = crate::segment::words_and_sentences(text, #[inline(always)] |start, end| {
-        // A period right after an abbreviation, an initial or a dotted
-        // acronym ("U.S") belongs to it (and the word keeps its shape).
-        if bytes[start] == b'.' && end == start + 1 && joins_period(text, &mut out, start, abbreviations) {
+        // A piece of one byte is an ASCII character, whose shape its byte
+        // tells, and is too short to be a possessive.
+        if end == start + 1 {
+            let b = bytes[start];
+            // A period right after an abbreviation, an initial or a dotted
+            // acronym ("U.S") belongs to it (and the word keeps its shape).
+            if b == b'.' && joins_period(text, &mut out, start, abbreviations) {
+                return;
+            }
+            out.push(Token { span: Span::new(start, end), shape: SHAPE_OF_ONE[b as usize], sentence: 0 });
             return;
         }
         // Possessives are their own token: "Nokia's" -> "Nokia" + "'s".
