@@ -109,15 +109,7 @@ impl<'t> SentenceBounds<'t> {
     /// any, and returns the byte where reading goes on.
     fn rules_at(&mut self, k: usize) -> usize {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        // The class of the character at byte `i` and the byte after it.
-        let at = |i: usize| -> Option<(Class, usize)> {
-            let &b = bytes.get(i)?;
-            if b.is_ascii() {
-                return Some((ASCII_SENTENCE[b as usize], i + 1));
-            }
-            let c = char_at(text, i);
-            Some((class_of(c).unwrap_or(Class::Other), i + c.len_utf8()))
-        };
+        let at = |i: usize| sentence_class_at(text, i);
         let class_at = |i: usize| at(i).map(|(c, _)| c);
         // The class of the character that ends at byte `i`.
         let class_before = |i: usize| match i.checked_sub(1).map(|j| bytes[j]) {
@@ -186,6 +178,18 @@ impl<'t> SentenceBounds<'t> {
             _ => after_here,
         }
     }
+}
+
+/// The sentence class of the character at byte `i` of `text` and the byte
+/// after it. Inlined: the rules read a handful of characters at each stop.
+#[inline(always)]
+fn sentence_class_at(text: &str, i: usize) -> Option<(Class, usize)> {
+    let &b = text.as_bytes().get(i)?;
+    if b.is_ascii() {
+        return Some((ASCII_SENTENCE[b as usize], i + 1));
+    }
+    let c = char_at(text, i);
+    Some((class_of(c).unwrap_or(Class::Other), i + c.len_utf8()))
 }
 
 /// The character at byte `i` of `text`, a character boundary before its end.
