@@ -21,8 +21,8 @@ use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::{self, NFA, State};
 use regex_automata::util::primitives::StateID;
-use regex_automata::util::captures::Captures;
-use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::util::captures::{Captures, GroupInfo};
+use regex_automata::util::pool::Pool;
 use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
@@ -46,9 +46,9 @@ const DFA_CACHE_CAPACITY: usize = 2 * (1 << 20);
 /// How many leading bytes of a match [`Lead`] checks before the DFA runs.
 const LEAD_BYTES: usize = 8;
 
-/// The lazy DFA caches of one regex, one per thread that uses it.
-type Caches = Pool<dfa::Cache, NewCache>;
-type NewCache = Box<dyn Fn() -> dfa::Cache + Send + Sync>;
+/// The scratch of a scan, one per thread that uses it.
+type Scratches = Pool<Vec<Tries>, NewScratch>;
+type NewScratch = Box<dyn Fn() -> Vec<Tries> + Send + Sync>;
 
 /// A rule's compiled regex and, when it has them, the literals its matches
 /// start with.
@@ -70,7 +70,6 @@ struct Starts {
     /// The forward lazy DFA alone: most candidates fail within a few
     /// bytes, and a call to the full regex costs several times more.
     forward: DFA,
-    caches: Caches,
 }
 
 impl RuleRegex {
@@ -89,8 +88,7 @@ impl RuleRegex {
         let regex = meta_regex(&hir, starts.is_none())?;
         let (anchored, required) = match starts {
             Some(starts) => {
-                let (forward, caches) = forward_dfa(&hir)?;
-                (Some(Starts { starts, forward, caches }), None)
+                (Some(Starts { starts, forward: forward_dfa(&hir)? }), None)
             }
             None => (None, required_part(&hir).map(|part| meta_regex(&part, true)).transpose()?),
         };
@@ -162,6 +160,8 @@ pub struct RegexScan {
     /// `leads[i]`: what a match of regex `i` may begin with, checked here
     /// before regex `i` is tried, from one array that stays in cache.
     leads: Vec<Lead>,
+    /// What each thread keeps between texts to try the regexes.
+    scratch: Scratches,
 }
 
 impl RegexScan {
@@ -174,6 +174,7 @@ impl RegexScan {
             begins: [false; 256],
             begins_elsewhere: 0,
             leads: regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect(),
+            scratch: Tries::pool(regexes),
         };
         // Regexes share literals ("the", month names): each literal is
         // compared once per candidate, then tried for all its regexes.
@@ -211,20 +212,21 @@ impl RegexScan {
     pub fn find(&self, regexes: &[&RuleRegex], text: &str, mut found: impl FnMut(usize, Vec<Option<Span>>)) {
         // Candidates are tried as the walk meets them, so nothing per
         // candidate is kept: only the matches, which are reported anyway.
-        let mut tries: Vec<Tries<'_>> = regexes.iter().map(|r| Tries::new(r)).collect();
-        self.each_candidate(text, |i, start| tries[i].try_at(text, start));
-        for (i, (r, tries)) in regexes.iter().zip(tries).enumerate() {
+        let mut scratch = self.scratch.get();
+        let tries = &mut *scratch;
+        tries.iter_mut().for_each(|t| t.next = 0);
+        self.each_candidate(text, |i, start| tries[i].try_at(regexes[i], text, start));
+        for (i, (r, tries)) in regexes.iter().zip(tries.iter_mut()).enumerate() {
             if r.anchored.is_some() {
-                tries.matches.into_iter().for_each(|groups| found(i, groups));
+                tries.matches.drain(..).for_each(|groups| found(i, groups));
                 continue;
             }
             if r.required.as_ref().is_some_and(|part| !part.is_match(text)) {
                 continue;
             }
-            let mut caps = r.regex.create_captures();
             for m in r.regex.find_iter(text) {
-                r.captures_at(text, m.start(), m.end(), &mut caps);
-                found(i, groups(&caps));
+                r.captures_at(text, m.start(), m.end(), &mut tries.caps);
+                found(i, groups(&tries.caps));
             }
         }
     }
@@ -342,32 +344,40 @@ fn in_range(v: std::arch::x86_64::__m128i, low: u8, count: u8) -> std::arch::x86
 }
 
 /// One regex's search along the walk: where its last match ended, and its
-/// matches so far.
-struct Tries<'r> {
-    regex: &'r RuleRegex,
-    cache: Option<PoolGuard<'r, dfa::Cache, NewCache>>,
-    caps: Option<Captures>,
+/// matches so far. A thread keeps these from text to text, so that a text
+/// does not set up a lazy DFA cache and capture slots per regex again.
+#[derive(Debug)]
+struct Tries {
+    /// The forward DFA's cache, made when the regex is first tried.
+    cache: Option<dfa::Cache>,
+    caps: Captures,
     /// Candidates before this are inside a match (or were tried already).
     next: usize,
     matches: Vec<Vec<Option<Span>>>,
 }
 
-impl<'r> Tries<'r> {
-    fn new(regex: &'r RuleRegex) -> Tries<'r> {
-        Tries { regex, cache: None, caps: None, next: 0, matches: Vec::new() }
+impl Tries {
+    /// A pool of the tries of `regexes`, one per thread.
+    fn pool(regexes: &[&RuleRegex]) -> Scratches {
+        let groups: Vec<GroupInfo> = regexes.iter().map(|r| r.regex.group_info().clone()).collect();
+        Pool::new(Box::new(move || {
+            let tries = |groups: &GroupInfo| Tries { cache: None, caps: Captures::all(groups.clone()), next: 0, matches: Vec::new() };
+            groups.iter().map(tries).collect()
+        }))
     }
 
-    fn try_at(&mut self, text: &str, start: usize) {
-        let Some(anchored) = &self.regex.anchored else { return };
+    /// Tries `regex` at the candidate `start`, unless a match of it
+    /// already covers `start`.
+    fn try_at(&mut self, regex: &RuleRegex, text: &str, start: usize) {
+        let Some(anchored) = &regex.anchored else { return };
         if start < self.next {
             return;
         }
         self.next = start + 1;
-        let cache = self.cache.get_or_insert_with(|| anchored.caches.get());
-        if let Some(end) = self.regex.match_end_at(text, start, cache) {
-            let caps = self.caps.get_or_insert_with(|| self.regex.regex.create_captures());
-            self.regex.captures_at(text, start, end, caps);
-            self.matches.push(groups(caps));
+        let cache = self.cache.get_or_insert_with(|| anchored.forward.create_cache());
+        if let Some(end) = regex.match_end_at(text, start, cache) {
+            regex.captures_at(text, start, end, &mut self.caps);
+            self.matches.push(groups(&self.caps));
             self.next = end;
         }
     }
@@ -540,18 +550,16 @@ static ASCII_WORD: [bool; 256] = {
 };
 
 /// The forward lazy DFA of `hir` with the meta regex's leftmost-first
-/// semantics, and a pool of its caches.
-fn forward_dfa(hir: &Hir) -> Result<(DFA, Caches), String> {
+/// semantics.
+fn forward_dfa(hir: &Hir) -> Result<DFA, String> {
     let nfa = thompson::Compiler::new()
         .configure(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)).which_captures(thompson::WhichCaptures::None))
         .build_from_hir(hir)
         .map_err(|e| e.to_string())?;
-    let forward = DFA::builder()
+    DFA::builder()
         .configure(DFA::config().match_kind(MatchKind::LeftmostFirst).cache_capacity(DFA_CACHE_CAPACITY))
         .build_from_nfa(nfa)
-        .map_err(|e| e.to_string())?;
-    let for_pool = forward.clone();
-    Ok((forward, Pool::new(Box::new(move || for_pool.create_cache()))))
+        .map_err(|e| e.to_string())
 }
 
 /// True when `hir` repeats, without bound, something that can match a
