@@ -263,7 +263,9 @@ impl RuleSet {
     /// boundaries, in no particular order. Overlaps are resolved later.
     pub fn find(&self, doc: &Document<'_>) -> Vec<Match> {
         let text = doc.text;
-        let mut out = Vec::new();
+        // News text has about one match per 30 bytes: reserving for that
+        // saves the vector growing five or six times per article.
+        let mut out = Vec::with_capacity(text.len() / 32);
         // Lower-cased once per document, for the token patterns and the
         // phrases that ignore case.
         let ascii_lower = text.to_ascii_lowercase();
