@@ -43,6 +43,10 @@ const MAX_CLASS_CHARS: u32 = 10;
 const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
 const DFA_CACHE_CAPACITY: usize = 2 * (1 << 20);
 
+/// A regex's list of matches keeps room for this many from text to text:
+/// a news article has a few per regex.
+const KEPT_MATCHES: usize = 64;
+
 /// How many leading bytes of a match [`Lead`] checks before the DFA runs.
 const LEAD_BYTES: usize = 8;
 
@@ -219,6 +223,8 @@ impl RegexScan {
         for (i, (r, tries)) in regexes.iter().zip(tries.iter_mut()).enumerate() {
             if r.anchored.is_some() {
                 tries.matches.drain(..).for_each(|groups| found(i, groups));
+                // A huge text's list is not kept for the texts after it.
+                tries.matches.shrink_to(KEPT_MATCHES);
                 continue;
             }
             if r.required.as_ref().is_some_and(|part| !part.is_match(text)) {
