@@ -27,6 +27,7 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
 
+use super::blocks::{BLOCK, Classes};
 use super::phrases::head;
 use crate::span::Span;
 
@@ -246,14 +247,15 @@ impl RegexScan {
         // all the places to look. Testing byte by byte branched on every
         // boundary, unpredictably, and that cost more than the work.
         let mut word_before = 0;
-        for (block, chunk) in bytes.chunks(64).enumerate() {
-            let Classes { words, non_ascii } = Classes::of(chunk);
+        for base in (0..bytes.len()).step_by(BLOCK) {
+            let classes = Classes::at(bytes, base);
+            let words = classes.alphanumeric | classes.underscore;
             let boundaries = words ^ (words << 1 | word_before);
             word_before = words >> 63;
-            let in_chunk = u64::MAX >> (64 - chunk.len());
-            let mut starts = boundaries & (words | non_ascii | self.begins_elsewhere) & in_chunk;
+            let in_text = u64::MAX >> BLOCK.saturating_sub(bytes.len() - base);
+            let mut starts = boundaries & (words | !classes.ascii | self.begins_elsewhere) & in_text;
             while starts != 0 {
-                let at = block * 64 + starts.trailing_zeros() as usize;
+                let at = base + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
                 if self.begins[usize::from(bytes[at])] {
                     self.candidates_at(bytes, at, &mut found);
@@ -284,69 +286,6 @@ impl RegexScan {
             }
         }
     }
-}
-
-/// Which bytes of a block of up to 64 are ASCII word bytes (for
-/// `(?-u:\b)`), and which are not ASCII, as bit masks: byte `i` is bit `i`.
-#[derive(Debug)]
-struct Classes {
-    words: u64,
-    non_ascii: u64,
-}
-
-impl Classes {
-    /// The classes of `chunk`, at most 64 bytes; the bits past its end are
-    /// clear.
-    fn of(chunk: &[u8]) -> Classes {
-        #[cfg(target_arch = "x86_64")]
-        if let Ok(block) = <&[u8; 64]>::try_from(chunk) {
-            // SAFETY: SSE2 is part of the x86-64 baseline: every processor
-            // this code can run on has it.
-            return unsafe { Classes::of_block_sse2(block) };
-        }
-        Classes::of_bytes(chunk)
-    }
-
-    /// [`Classes::of`] one byte at a time, by table.
-    fn of_bytes(chunk: &[u8]) -> Classes {
-        let (mut words, mut non_ascii) = (0, 0);
-        for (i, &b) in chunk.iter().enumerate() {
-            words |= u64::from(ASCII_WORD[usize::from(b)]) << i;
-            non_ascii |= u64::from(b >> 7) << i;
-        }
-        Classes { words, non_ascii }
-    }
-
-    /// [`Classes::of`] a whole block, sixteen bytes at a time: the table
-    /// lookup and shifts per byte were most of the cost of the scan.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "sse2")]
-    fn of_block_sse2(block: &[u8; 64]) -> Classes {
-        use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
-        let (mut words, mut non_ascii) = (0, 0);
-        for (i, lane) in block.chunks_exact(16).enumerate() {
-            let half = |at: usize| i64::from_le_bytes(lane[at..at + 8].try_into().unwrap_or_default());
-            let v = _mm_set_epi64x(half(8), half(0));
-            let letters = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
-            let word = _mm_or_si128(_mm_or_si128(letters, in_range(v, b'0', 10)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8)));
-            // `movemask` gives the top bit of each byte, as a 16-bit mask.
-            let mask = |m| u64::from(_mm_movemask_epi8(m) as u16) << (16 * i);
-            words |= mask(word);
-            non_ascii |= mask(v);
-        }
-        Classes { words, non_ascii }
-    }
-}
-
-/// The bytes of `v` from `low` to `low + count - 1`, as all ones. SSE2
-/// compares only signed bytes: shifting by 128 more than `low` maps that
-/// range onto the lowest `count` signed values.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn in_range(v: std::arch::x86_64::__m128i, low: u8, count: u8) -> std::arch::x86_64::__m128i {
-    use std::arch::x86_64::{_mm_add_epi8, _mm_cmplt_epi8, _mm_set1_epi8};
-    let shift = 128u8.wrapping_sub(low) as i8;
-    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(shift)), _mm_set1_epi8(i8::MIN.wrapping_add(count as i8)))
 }
 
 /// One regex's search along the walk: where its last match ended, and its
@@ -902,16 +841,6 @@ mod tests {
             let regexes: Vec<&RuleRegex> = TRICKY_REGEXES.iter().collect();
             let text = words.concat();
             prop_assert_eq!(scanned(&regexes, &text), unfiltered(&regexes, &text));
-        }
-
-        #[test]
-        fn regexes_classes_of_a_block_are_those_of_its_bytes(chunk in prop::collection::vec(any::<u8>(), 0..=64)) {
-            let Classes { words, non_ascii } = Classes::of(&chunk);
-            for (i, &b) in chunk.iter().enumerate() {
-                prop_assert_eq!(words >> i & 1 == 1, b.is_ascii_alphanumeric() || b == b'_', "byte {} at {}", b, i);
-                prop_assert_eq!(non_ascii >> i & 1 == 1, !b.is_ascii(), "byte {} at {}", b, i);
-            }
-            prop_assert_eq!((words | non_ascii).checked_shr(u32::try_from(chunk.len()).unwrap_or(64)).unwrap_or(0), 0);
         }
     }
 }
