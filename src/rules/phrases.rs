@@ -48,8 +48,11 @@ struct List {
     /// [`load_head`] reads them: one comparison turns most lists away
     /// ("and" is looked up for the list of "And").
     head: u64,
-    /// The first phrase's index in `nodes`, and how many there are.
-    first: u32,
+    /// For a list of two phrases or more, the first one's index in
+    /// `nodes`; for a list of one, its rule, which is all a match of it
+    /// needs: most lists hold one phrase, and reading its node was one
+    /// more cache miss. Then how many phrases there are.
+    first_or_rule: u32,
     len: u32,
     /// Where the list's bytes start in `bytes`, and how many all phrases
     /// share.
@@ -136,21 +139,11 @@ impl Sorted<'_> {
     }
 
     /// Calls `found(length, rule)` for each phrase that begins `text` (the
-    /// text lower-cased for the phrases that ignore case), which is no
-    /// shorter than the shared bytes and begins with their first eight
-    /// ([`List::may_begin`]).
+    /// text lower-cased for the phrases that ignore case), which begins
+    /// with the shared bytes.
     #[inline(always)]
     fn each_prefix(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        // Every phrase begins with the shared bytes.
-        let checked = self.shared.min(8);
-        if !same(&self.bytes[checked..self.shared], &text[checked..self.shared]) {
-            return;
-        }
         let rest = &text[self.shared..];
-        // Most lists hold one phrase, which is all shared: no search.
-        if let [only] = self.nodes {
-            return found(self.shared, only.rule as usize);
-        }
         let Some(last) = self.count_at_or_before(rest).checked_sub(1) else { return };
         let common = common_prefix(self.tail(last), rest);
         // The phrases that begin `text` are the prefixes of `last` no
@@ -257,12 +250,15 @@ impl PhraseTable {
         let start = self.bytes.len();
         let list = List {
             head: load_head(&first[..shared.min(8)]),
-            first: offset(self.nodes.len()),
+            first_or_rule: offset(self.nodes.len()),
             len: offset(run.len()),
             start: offset(start),
             shared: offset(shared),
         };
         self.bytes.extend_from_slice(&first[..shared]);
+        if let [(_, rule)] = run {
+            return List { first_or_rule: rule_id(*rule), ..list };
+        }
         let nodes = self.nodes.len();
         for (i, &(phrase, rule)) in run.iter().enumerate() {
             // Every earlier prefix of this phrase is a prefix of the one before.
@@ -274,8 +270,7 @@ impl PhraseTable {
             let tail_start = offset(self.bytes.len() - start);
             self.bytes.extend_from_slice(tail);
             let end = offset(self.bytes.len() - start);
-            let rule = u32::try_from(rule).expect("fewer than 4G rules");
-            self.nodes.push(Node { head: head(tail), rule, start: tail_start, end, parent });
+            self.nodes.push(Node { head: head(tail), rule: rule_id(rule), start: tail_start, end, parent });
         }
         list
     }
@@ -283,19 +278,34 @@ impl PhraseTable {
     /// Calls `found(length, rule)` for each phrase of `list` that begins
     /// `text`.
     #[inline(always)]
-    fn each_prefix(&self, list: &List, text: &[u8], found: impl FnMut(usize, usize)) {
+    fn each_prefix(&self, list: &List, text: &[u8], mut found: impl FnMut(usize, usize)) {
         // Most first words begin phrases of one kind only.
-        if list.len != 0 && list.may_begin(load_head(text)) && text.len() >= list.shared as usize {
-            self.sorted(list).each_prefix(text, found);
+        if list.len != 0 && list.may_begin(load_head(text)) && text.len() >= list.shared as usize && self.begins_shared(list, text) {
+            match list.len {
+                // Most lists hold one phrase, which is all shared: no search.
+                1 => found(list.shared as usize, list.first_or_rule as usize),
+                _ => self.sorted(list).each_prefix(text, found),
+            }
         }
     }
 
-    /// The phrases of `list`.
+    /// Whether `text`, no shorter than the bytes all phrases of `list`
+    /// share and beginning with their first eight ([`List::may_begin`]),
+    /// begins with the rest of them.
+    #[inline(always)]
+    fn begins_shared(&self, list: &List, text: &[u8]) -> bool {
+        let shared = list.shared as usize;
+        let checked = shared.min(8);
+        same(&self.bytes[list.start as usize..][checked..shared], &text[checked..shared])
+    }
+
+    /// The phrases of `list`, which holds two or more (a list of one has
+    /// no nodes).
     fn sorted(&self, list: &List) -> Sorted<'_> {
         Sorted {
             bytes: &self.bytes[list.start as usize..],
             shared: list.shared as usize,
-            nodes: &self.nodes[list.first as usize..][..list.len as usize],
+            nodes: &self.nodes[list.first_or_rule as usize..][..list.len as usize],
         }
     }
 
@@ -388,6 +398,11 @@ fn by_list<'p>(phrases: &'p [(usize, Cow<'_, [u8]>, usize)], lists: usize) -> (V
         placed[starts[*list]] = (&**phrase, *rule);
     }
     (placed, ends)
+}
+
+/// A rule's number as a [`PhraseTable`] keeps it.
+fn rule_id(rule: usize) -> u32 {
+    u32::try_from(rule).expect("fewer than 4G rules")
 }
 
 /// An offset into a [`PhraseTable`]'s arrays, which hold far less than
