@@ -28,7 +28,9 @@ warn() { echo "bench: WARNING: $*" >&2; warnings+=("$*"); }
 for tool in cargo python3 awk /usr/bin/time; do
   command -v "$tool" >/dev/null || die "$tool not found (GNU time is needed for peak RSS: apt-get install time)"
 done
-/usr/bin/time -v true 2>&1 | grep -q "Maximum resident set size" \
+# grep reads to the end (no -q): stopping at the first match could kill time
+# with SIGPIPE, which pipefail reports as "not GNU time".
+/usr/bin/time -v true 2>&1 | grep "Maximum resident set size" >/dev/null \
   || die "/usr/bin/time is not GNU time (no -v 'Maximum resident set size')"
 
 # ---------------------------------------------------------------- machine ---
