@@ -11,10 +11,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::document::{Document, Shape, Token};
+use crate::hash::BuildKeys;
 use crate::rules::{Label, RuleSet};
 use crate::span::{Span, SpanSet};
 
@@ -893,65 +893,6 @@ impl Ids {
 
 type Map<K, V> = HashMap<K, V, BuildKeys>;
 
-/// Builds [`KeyHasher`]s.
-type BuildKeys = BuildHasherDefault<KeyHasher>;
-
-/// The hash of the names, keys and words clustering files and looks up,
-/// several times each per candidate: eight bytes a step, where FNV takes
-/// one, as these are whole strings, never hashed while being read.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl KeyHasher {
-    /// An odd constant with its bits well spread (the golden ratio's).
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0 ^ word).wrapping_mul(KeyHasher::K).rotate_left(29);
-    }
-}
-
-/// The first eight bytes of `b` as a number.
-fn read_u64(b: &[u8]) -> u64 {
-    u64::from_le_bytes(b[..8].try_into().unwrap_or_default())
-}
-
-/// The first four bytes of `b` as a number.
-fn read_u32(b: &[u8]) -> u32 {
-    u32::from_le_bytes(b[..4].try_into().unwrap_or_default())
-}
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let n = bytes.len();
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(read_u64(chunk));
-        }
-        // The last bytes, read whole in overlapping pieces (which, with
-        // the length, still tell them all apart), and the length.
-        let tail = match n {
-            0 => 0,
-            1..4 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
-            4..8 => u64::from(read_u32(&bytes[..4])) | u64::from(read_u32(&bytes[n - 4..])) << 32,
-            _ if chunks.remainder().is_empty() => 0,
-            _ => read_u64(&bytes[n - 8..]),
-        };
-        self.add(tail ^ (n as u64) << 56);
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        // The high half of a full product: every bit of the state reaches
-        // the low bits (the bucket) and the high ones (the tag).
-        let product = u128::from(self.0) * u128::from(KeyHasher::K);
-        (product >> 64) as u64 ^ product as u64
-    }
-}
-
 /// Lookups from names and their words to entities, kept up to date as
 /// entities gain names, so that joining a mention never scans every entity.
 /// Only looked up, never iterated: the hash order never shows. Keys and
@@ -1780,28 +1721,6 @@ mod tests {
     fn parties_alias_links_start_with_a_letter_link_follows_looks_for() {
         // `link_follows` looks no further when the first letter is another.
         assert!(ALIAS_LINKS.iter().all(|l| matches!(l.as_bytes()[0], b'f' | b'a' | b'd' | b'n')));
-    }
-
-    #[test]
-    fn parties_key_hasher_tells_short_strings_apart() {
-        // Every string of up to nine of three bytes (a zero byte among
-        // them), hashed as maps hash a `str`: one hash each.
-        let mut strings = vec![Vec::new()];
-        let mut last = vec![Vec::new()];
-        for _ in 0..9 {
-            last = last.iter().flat_map(|s: &Vec<u8>| [0u8, b'a', b' '].map(|b| [&s[..], &[b]].concat())).collect();
-            strings.extend(last.iter().cloned());
-        }
-        let hashes: std::collections::HashSet<u64> = strings
-            .iter()
-            .map(|s| {
-                let mut h = KeyHasher::default();
-                h.write(s);
-                h.write_u8(0xff);
-                h.finish()
-            })
-            .collect();
-        assert_eq!(hashes.len(), strings.len());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::document::{Document, Shape};
-use crate::hash::BuildFnv;
+use crate::hash::BuildKeys;
 use crate::rules::{Label, RuleSet};
 use crate::span::Span;
 
@@ -264,10 +264,10 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     let mut products: Vec<Product> = Vec::new();
     // Mention texts and all their word-final parts ("Prime Video" of
     // "Amazon Prime Video"), to join a mention to its product in O(words).
-    // Keyed by short words: FNV hashes them for less than SipHash.
-    let mut by_text: HashMap<&str, usize, BuildFnv> = HashMap::default();
-    let mut by_tail: HashMap<&str, usize, BuildFnv> = HashMap::default();
-    let mut by_rule: HashMap<&str, usize, BuildFnv> = HashMap::default();
+    // Keyed by short words: `BuildKeys` hashes them for less than SipHash.
+    let mut by_text: HashMap<&str, usize, BuildKeys> = HashMap::default();
+    let mut by_tail: HashMap<&str, usize, BuildKeys> = HashMap::default();
+    let mut by_rule: HashMap<&str, usize, BuildKeys> = HashMap::default();
     let mut last_end = 0;
     for (span, rule, owner) in found {
         if span.start < last_end {
