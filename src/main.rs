@@ -1,5 +1,7 @@
 //! The `gazette` binary: parse the command line, run, map to an exit code.
 
+#[cfg(feature = "mimalloc")]
+mod allocator;
 mod cli;
 
 use std::process::ExitCode;
@@ -12,7 +14,7 @@ use clap::Parser;
 /// for transparent huge pages, which took peak memory from 36 MB to 69 MB.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
 fn main() -> ExitCode {
     ExitCode::from(cli::run(cli::Cli::parse()))
