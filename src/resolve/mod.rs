@@ -194,9 +194,11 @@ impl Policy<'_> {
 pub(crate) struct ByteSet(Vec<u64>);
 
 impl ByteSet {
-    /// The bytes of `spans`.
-    pub(crate) fn new(spans: impl IntoIterator<Item = Span>) -> ByteSet {
-        let mut set = ByteSet::default();
+    /// The bytes of `spans`, in a text of `len` bytes: sized for the whole
+    /// text at once, as growing with each span reallocated it several times
+    /// an article.
+    pub(crate) fn new(len: usize, spans: impl IntoIterator<Item = Span>) -> ByteSet {
+        let mut set = ByteSet(vec![0; len.div_ceil(64)]);
         spans.into_iter().for_each(|s| set.insert(s));
         set
     }
@@ -358,7 +360,7 @@ mod tests {
             queries in proptest::collection::vec((0usize..460, 1usize..140), 1..40),
         ) {
             let spans: Vec<Span> = spans.iter().map(|&(start, len)| Span::new(start, start + len)).collect();
-            let bytes = ByteSet::new(spans.iter().copied());
+            let bytes = ByteSet::new(300, spans.iter().copied());
             let oracle = crate::span::SpanSet::new(spans);
             // Every single byte too, the word boundaries among them.
             for (start, len) in queries.into_iter().chain((0..460).map(|b| (b, 1))) {

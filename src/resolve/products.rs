@@ -132,7 +132,7 @@ fn listed_with_products(
     found: &[(Span, Option<usize>, Option<String>)],
     stops: &ByteSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
-    let known = ByteSet::new(found.iter().map(|(s, _, _)| *s));
+    let known = ByteSet::new(doc.text.len(), found.iter().map(|(s, _, _)| *s));
     let mut out = Vec::new();
     for &(at, cue) in cues.iter().filter(|(_, cue)| starts_list(cue)) {
         let mut i = doc.token_at(at + cue.len());
@@ -200,7 +200,7 @@ fn tails(text: &str) -> impl Iterator<Item = &str> {
 /// Finds the products; `blocked` spans (sorted) are never products.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
-    let corporate = ByteSet::new([Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
+    let corporate = ByteSet::new(doc.text.len(), [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
     // A name that runs on into a corporate word is a company's ("Zenith
     // Galaxy Partners, LLC"), not a product.
     let runs_into_company = |end: usize| {
@@ -213,7 +213,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         }
         false
     };
-    let blocked_set = ByteSet::new(blocked.iter().copied());
+    let blocked_set = ByteSet::new(doc.text.len(), blocked.iter().copied());
     for m in selected.of(Label::Product) {
         if runs_into_company(m.span.end) {
             continue;
@@ -223,7 +223,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     }
     let stop_labels = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org];
     let stop_spans = stop_labels.iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span));
-    let stops = ByteSet::new(stop_spans.chain(blocked.iter().copied()));
+    let stops = ByteSet::new(doc.text.len(), stop_spans.chain(blocked.iter().copied()));
     // Found in text order; each found span is unique to its cue, so the
     // order of cues does not reach the output.
     let cues: Vec<(usize, &str)> = CUES.find_iter(doc.text).map(|m| (m.start(), m.as_str())).collect();
