@@ -507,8 +507,10 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     let text = doc.str(span).trim();
     // Up to seven words: what a short run is made of matters, and a longer
     // one is never a title.
-    let mut words: Vec<&str> = Vec::with_capacity(7);
-    words.extend(words_of(text).take(7));
+    // On the stack: this runs for every pair of marks.
+    let mut first = [""; 7];
+    let n = first.iter_mut().zip(words_of(text)).map(|(slot, w)| *slot = w).count();
+    let words = &first[..n];
     if words.is_empty() {
         return false;
     }
