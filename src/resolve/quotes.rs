@@ -355,6 +355,9 @@ impl Context<'_, '_> {
 /// the speech verbs, which make a short quote after them a real one.
 pub fn find(doc: &Document<'_>, speech: &SpanSet) -> Vec<Span> {
     let mut out = Vec::new();
+    // Buffers for each paragraph in turn, allocated once an article.
+    let mut marks = Vec::new();
+    let mut closers: Vec<(char, usize)> = Vec::new();
     for (pi, para) in doc.paragraphs.iter().enumerate() {
         let text = doc.str(*para);
         let next_opens = doc
@@ -362,14 +365,14 @@ pub fn find(doc: &Document<'_>, speech: &SpanSet) -> Vec<Span> {
             .get(pi + 1)
             .and_then(|p| doc.str(*p).chars().next())
             .is_some_and(|c| matches!(c, '"' | '\u{201c}' | '\u{2018}' | '\'' | '\u{ab}' | '\u{201e}'));
-        let marks = marks_of(text);
+        marks_of(text, &mut marks);
         // Where each closing mark really closes, found once per paragraph so
         // that an opening mark finds its close by binary search: a paragraph
         // of unbalanced marks stays linear.
-        let mut closers: Vec<(char, usize)> = (marks.iter().enumerate())
-            .filter(|(_, m)| m.prev.is_some_and(|prev| closes(m.c, m.next, prev)))
-            .map(|(k, m)| (m.c, k))
-            .collect();
+        closers.clear();
+        closers.extend(
+            (marks.iter().enumerate()).filter(|(_, m)| m.prev.is_some_and(|prev| closes(m.c, m.next, prev))).map(|(k, m)| (m.c, k)),
+        );
         closers.sort();
         let next_close = |wanted: &[char], after: usize| -> Option<usize> {
             wanted
@@ -434,15 +437,16 @@ struct Mark {
     next: Option<char>,
 }
 
-/// Every character of `text` that may open or close a quotation. Only
-/// these are kept, so a long paragraph costs no more memory than its marks.
-fn marks_of(text: &str) -> Vec<Mark> {
+/// Every character of `text` that may open or close a quotation, in `out`
+/// (cleared first). Only these are kept, so a long paragraph costs no more
+/// memory than its marks.
+fn marks_of(text: &str, out: &mut Vec<Mark>) {
     let is_mark = |c: char| matches!(c, '"' | '\'' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}');
     let (blocks, tail) = text.as_bytes().as_chunks::<BLOCK>();
     // The tail padded with zeros, which start no mark.
     let mut last = [0u8; BLOCK];
     last[..tail.len()].copy_from_slice(tail);
-    let mut out = Vec::new();
+    out.clear();
     for (k, block) in blocks.iter().chain([&last]).enumerate() {
         // Most blocks hold no lead byte: one test skips them.
         let mut bits = lead_bits(block);
@@ -455,7 +459,6 @@ fn marks_of(text: &str) -> Vec<Mark> {
             out.push(Mark { at, c, prev, next });
         }
     }
-    out
 }
 
 /// The bytes `marks_of` tests at once.
@@ -593,7 +596,10 @@ mod tests {
     proptest! {
         #[test]
         fn quotes_marks_are_those_of_a_char_walk(text in "[a \"'\u{2018}\u{2019}\u{201c}\u{201d}\u{201e}\u{ab}\u{bb}\u{2014}\u{e2}\u{c2}\u{a0}\u{2122}]{0,24}") {
-            let found: Vec<_> = marks_of(&text).iter().map(|m| (m.at, m.c, m.prev, m.next)).collect();
+            // A buffer holding another text's marks first, as `find` reuses one.
+            let mut marks = vec![Mark { at: 0, c: '"', prev: None, next: None }];
+            marks_of(&text, &mut marks);
+            let found: Vec<_> = marks.iter().map(|m| (m.at, m.c, m.prev, m.next)).collect();
             prop_assert_eq!(found, marks_by_chars(&text));
         }
     }
