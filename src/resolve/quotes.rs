@@ -49,12 +49,15 @@ pub fn resolve(
     );
     let spans = find(doc, &speech);
     let inside = SpanSet::new(spans.iter().map(|q| Span::new(q.start.saturating_sub(1), q.end + 1)));
-    // Party mentions outside quotes, by kind, for "he said" / "it added".
-    let outside = |kind: Kind| -> Vec<(Span, usize)> {
-        parties.mentions.iter().copied().filter(|(s, p)| !inside.overlaps(*s) && parties.list[*p].kind == kind).collect()
-    };
-    let people = outside(Kind::Person);
-    let organizations = outside(Kind::Organization);
+    // Party mentions outside quotes, by kind, for "he said" / "it added":
+    // one pass for both kinds, as each mention is looked up among the quotes.
+    let (mut people, mut organizations) = (Vec::new(), Vec::new());
+    for &(s, p) in parties.mentions.iter().filter(|(s, _)| !inside.overlaps(*s)) {
+        match parties.list[p].kind {
+            Kind::Person => people.push((s, p)),
+            Kind::Organization => organizations.push((s, p)),
+        }
+    }
     let ctx = Context { doc, rules, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
     let mut quotes: Vec<Quote> = Vec::new();
     // The last speaker found, and the paragraph of its quote.
