@@ -60,22 +60,23 @@ pub fn resolve(
     }
     let ctx = Context { doc, rules, selected, parties, inside: &inside, people: &people, organizations: &organizations, document_author };
     let mut quotes: Vec<Quote> = Vec::new();
-    // The last speaker found, and the paragraph of its quote.
-    let mut previous: Option<(Found, usize)> = None;
+    // The last speaker found: its party, its quote (which holds its name,
+    // so that a name is copied only for a quote it goes on to), and the
+    // paragraph of that quote.
+    let mut previous: Option<(Option<usize>, usize, usize)> = None;
     for &span in &spans {
-        let previous_party = previous.as_ref().and_then(|(f, _)| f.0);
+        let previous_party = previous.and_then(|(p, _, _)| p);
         let paragraph = doc.paragraph_of(span.start);
-        let found = match ctx.attribute(span, previous_party) {
+        let (party, speaker, mention) = match ctx.attribute(span, previous_party) {
             Some(f) => f,
-            None => match &previous {
+            None => match previous {
                 // No verb near: the previous speaker goes on, within the
                 // paragraph or into the next.
-                Some((f, para)) if paragraph <= para + 1 => f.clone(),
+                Some((p, k, para)) if paragraph <= para + 1 => (p, quotes[k].speaker.clone(), quotes[k].speaker_mention),
                 _ => ctx.preceding_subject(span, previous_party).unwrap_or((None, None, None)),
             },
         };
-        let (_, speaker, mention) = found.clone();
-        previous = speaker.is_some().then_some((found, paragraph));
+        previous = speaker.is_some().then_some((party, quotes.len(), paragraph));
         quotes.push(Quote { span, speaker, speaker_mention: mention });
     }
     quotes
@@ -140,11 +141,12 @@ impl Context<'_, '_> {
         let left = Span::new(doc.around(open, *open_sentence, 400).start, open.start);
         let close = Span::new(span.end, (span.end + 1).min(close_sentence.end));
         let right = Span::new(close.end, doc.around(close, *close_sentence, 400).end);
-        let verbs = |region: Span| -> Vec<Span> {
-            in_region_matches(self.selected.of(Label::Speech), region).map(|m| m.span).filter(|s| self.outside_quotes(*s)).collect()
+        // Read in place, not collected: only the first or the last is wanted.
+        let verbs = |region: Span| {
+            in_region_matches(self.selected.of(Label::Speech), region).map(|m| m.span).filter(|s| self.outside_quotes(*s))
         };
         // After the quote: `," X said` or `," said X`.
-        if let Some(verb) = verbs(right).first().copied() {
+        if let Some(verb) = verbs(right).next() {
             let before = Span::new(right.start, verb.start);
             let after = Span::new(verb.end, right.end);
             // `," Jane Roe of Acme LLP, a lawyer for X, said`: the person.
@@ -156,7 +158,7 @@ impl Context<'_, '_> {
             }
         }
         // Before the quote: `X said: "..."`, `according to X, "..."`.
-        if let Some(verb) = verbs(left).last().copied() {
+        if let Some(verb) = verbs(left).last() {
             let after = Span::new(verb.end, left.end);
             if doc.str(verb).eq_ignore_ascii_case("according to")
                 && let Some(found) = self.object(after, previous)
@@ -169,7 +171,7 @@ impl Context<'_, '_> {
         let i = doc.sentence_of(span.start.saturating_sub(1));
         let before = i.checked_sub(1).and_then(|j| doc.sentences.get(j)).filter(|s| doc.str(**s).ends_with(':'))?;
         let lead = Span::new(doc.around(Span::new(before.end, before.end), *before, 400).start, before.end);
-        let verb = verbs(lead).last().copied()?;
+        let verb = verbs(lead).last()?;
         self.subject(Span::new(lead.start, verb.start), previous).or_else(|| self.object(Span::new(verb.end, lead.end), previous))
     }
 
