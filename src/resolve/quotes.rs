@@ -544,15 +544,21 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
     if defined || capitalized {
         return false;
     }
-    let ends_sentence = text.ends_with(['.', ',', '!', '?', ';', ':']) || text.ends_with("...");
+    // Sentence punctuation inside makes a quotation whatever came before;
+    // the context is read only for the runs without it.
+    if text.ends_with(['.', ',', '!', '?', ';', ':']) || text.ends_with("...") {
+        return true;
+    }
     let cited = ["called", "dubbed", "named", "titled", "term", "word", "words", "so-called", "as", "phrase", "label", "labeled", "branded"]
         .iter()
         .any(|w| before.ends_with(w));
     // A speech verb just before: "said the company would \"vigorously defend\"".
-    let sentence = doc.sentences.get(doc.sentence_of(span.start)).copied().unwrap_or(span);
-    let lead_in = Span::new(doc.around(span, sentence, 60).start, span.start.saturating_sub(1));
-    let attributed = speech.overlaps(lead_in);
-    (words.len() >= 5 || attributed) && !cited || ends_sentence
+    let attributed = || {
+        let sentence = doc.sentences.get(doc.sentence_of(span.start)).copied().unwrap_or(span);
+        let lead_in = Span::new(doc.around(span, sentence, 60).start, span.start.saturating_sub(1));
+        speech.overlaps(lead_in)
+    };
+    !cited && (words.len() >= 5 || attributed())
 }
 
 /// The words of `text` as `split_whitespace` finds them, reading ASCII a
