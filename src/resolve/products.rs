@@ -234,7 +234,6 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
             continue;
         }
-        let owner = rules.rules[m.rule].name.clone().unwrap_or_else(|| doc.str(m.span).to_string());
         let mut i = doc.token_at(m.span.end);
         let mut end = None;
         while let Some(t) = doc.tokens.get(i) {
@@ -256,6 +255,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
         });
         if let Some(end) = end.filter(|_| !continues) {
+            // Named only here: most companies are followed by no product.
+            let owner = rules.rules[m.rule].name.clone().unwrap_or_else(|| doc.str(m.span).to_string());
             found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
         }
     }
