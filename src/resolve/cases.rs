@@ -801,7 +801,12 @@ const ROLE_NOUNS: [&str; 24] = [
 /// ("X, and its former CEO, Y"), or an apposition of age and home town
 /// ("45, of Queens;").
 fn list_gap(gap: &str) -> bool {
-    let gap = without_asides(gap);
+    list_gap_without_asides(&without_asides(gap))
+}
+
+/// `list_gap` of a gap whose asides `without_asides` has removed, for a
+/// caller that has removed them already.
+fn list_gap_without_asides(gap: &str) -> bool {
     let g = gap.trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c.is_whitespace());
     // ", " and the like: the most common gap of all.
     if g.is_empty() {
@@ -812,7 +817,7 @@ fn list_gap(gap: &str) -> bool {
     if lasting_words_exceed(g, 8) {
         return age_and_place(g);
     }
-    list_words(&gap, g)
+    list_words(gap, g)
 }
 
 /// True when `g` has more than `n` words in lower case that are no legal
@@ -1062,7 +1067,7 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
             // ", 47, of Hialeah," is an apposition, not a list.
             let apposition = g.starts_with(|c: char| c.is_ascii_digit());
             let comma_only = !and && !co && !apposition && !gap.contains(';') && plain.contains(',');
-            if !(co || (list_gap(gap) && (!comma_only || joined))) {
+            if !(co || (list_gap_without_asides(&plain) && (!comma_only || joined))) {
                 break;
             }
             joined |= and || co || gap.contains(';');
