@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use crate::hash::BuildKeys;
 use crate::span::Span;
 
 /// What a token looks like, which is what the rules ask of it.
@@ -45,16 +46,18 @@ pub struct Token {
     pub sentence: usize,
 }
 
-/// Abbreviations the tokenizer keeps whole with their period.
+/// Abbreviations the tokenizer keeps whole with their period. The sets are
+/// looked up at every period and sentence end of every article, and keyed
+/// by short words, which `BuildKeys` hashes for a fraction of SipHash.
 #[derive(Clone, Debug, Default)]
 pub struct Abbreviations {
     /// Words that take a period and may still end a sentence (`Inc`).
-    pub words: HashSet<String>,
+    pub(crate) words: HashSet<String, BuildKeys>,
     /// Words whose period never ends a sentence (`Mr`, `Jan`, `U.S`).
-    pub never_final: HashSet<String>,
+    pub(crate) never_final: HashSet<String, BuildKeys>,
     /// Company suffixes that never start a sentence after another
     /// abbreviation (`Ltd` in "Kato Denki Co. Ltd.").
-    pub never_starts: HashSet<String>,
+    pub(crate) never_starts: HashSet<String, BuildKeys>,
 }
 
 /// An article's text with its structure.
