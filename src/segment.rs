@@ -302,6 +302,22 @@ const ASCII_ALNUM: [bool; 256] = {
     table
 };
 
+/// The bytes a word may go on past, after a run of ASCII letters and
+/// digits: an underscore, a MidLetter, MidNum or MidNumLetQ, and the first
+/// byte of a character that is not ASCII. Any other byte (a space, most
+/// punctuation) ends the word where it stands, and one test of this table
+/// tells so without looking the class up and matching it.
+const GOES_ON: [bool; 256] = {
+    let mut table = [true; 256];
+    let mut b = 0;
+    while b < 128 {
+        let class = ASCII_WORD[b];
+        table[b] = matches!(class, Word::Letter | Word::Numeric | Word::ExtendNumLet) || class.joins_letters() || class.joins_digits();
+        b += 1;
+    }
+    table
+};
+
 /// The word class of the character at byte `i` (a character boundary
 /// before the end of `text`) and its length in bytes.
 #[inline(always)]
@@ -441,7 +457,7 @@ fn word_end(text: &str, mut i: usize) -> usize {
     loop {
         // Nothing breaks a run of letters and digits (WB5, WB8 to WB10).
         i = alnum_end(bytes, i);
-        let Some(&b) = bytes.get(i) else { return i };
+        let Some(&b) = bytes.get(i).filter(|&&b| GOES_ON[b as usize]) else { return i };
         let (here, len) = if b.is_ascii() { (ASCII_WORD[b as usize], 1) } else { word_at_non_ascii(text, i) };
         match here {
             // Other letters (WB5), and underscores with letters and digits
