@@ -52,12 +52,60 @@ pub struct Token {
 #[derive(Clone, Debug, Default)]
 pub struct Abbreviations {
     /// Words that take a period and may still end a sentence (`Inc`).
-    pub(crate) words: HashSet<String, BuildKeys>,
+    words: HashSet<String, BuildKeys>,
     /// Words whose period never ends a sentence (`Mr`, `Jan`, `U.S`).
-    pub(crate) never_final: HashSet<String, BuildKeys>,
+    never_final: HashSet<String, BuildKeys>,
     /// Company suffixes that never start a sentence after another
     /// abbreviation (`Ltd` in "Kato Denki Co. Ltd.").
-    pub(crate) never_starts: HashSet<String, BuildKeys>,
+    never_starts: HashSet<String, BuildKeys>,
+    /// By last byte, the lengths of the words ending in it (bit `n` for
+    /// `n` bytes, bit 31 for 31 and more): nearly every word before a
+    /// period is no abbreviation, and this tells most of them so for a
+    /// fraction of a lookup. Empty until a word is added.
+    ends: Vec<u32>,
+}
+
+impl Abbreviations {
+    /// Adds `word`, which never ends a sentence when `never_final` and
+    /// never starts one after another abbreviation when `never_starts`.
+    pub(crate) fn insert(&mut self, word: &str, never_final: bool, never_starts: bool) {
+        if let Some(last) = word.bytes().last() {
+            self.ends.resize(256, 0);
+            self.ends[usize::from(last)] |= Abbreviations::length_bit(word);
+        }
+        self.words.insert(word.to_string());
+        if never_final {
+            self.never_final.insert(word.to_string());
+        }
+        if never_starts {
+            self.never_starts.insert(word.to_string());
+        }
+    }
+
+    fn length_bit(word: &str) -> u32 {
+        1 << word.len().min(31)
+    }
+
+    /// False when `word` is surely none of the words (the empty word is
+    /// looked up).
+    fn may_hold(&self, word: &str) -> bool {
+        word.bytes().last().is_none_or(|last| self.ends.get(usize::from(last)).is_some_and(|&lengths| lengths & Abbreviations::length_bit(word) != 0))
+    }
+
+    /// True for a word that takes a period.
+    fn is_word(&self, word: &str) -> bool {
+        self.may_hold(word) && self.words.contains(word)
+    }
+
+    /// True for a word whose period never ends a sentence.
+    fn is_never_final(&self, word: &str) -> bool {
+        self.may_hold(word) && self.never_final.contains(word)
+    }
+
+    /// True for a company suffix that never starts a sentence.
+    fn is_never_starts(&self, word: &str) -> bool {
+        self.may_hold(word) && self.never_starts.contains(word)
+    }
 }
 
 /// An article's text with its structure.
@@ -273,7 +321,7 @@ fn joins_period(text: &str, out: &mut [Token], at: usize, abbreviations: &Abbrev
     let Some(prev) = out.last_mut().filter(|prev| prev.span.end == at) else { return false };
     let prev_word = prev.span.text(text);
     let dotted = || prev_word.as_bytes().contains(&b'.') && prev_word.chars().any(char::is_alphabetic);
-    let joined = prev.shape == Shape::Initial || dotted() || abbreviations.words.contains(prev_word);
+    let joined = prev.shape == Shape::Initial || dotted() || abbreviations.is_word(prev_word);
     if joined {
         // A period changes neither the first character nor the letters.
         prev.span.end = at + 1;
@@ -310,8 +358,8 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
     // ends one, or in any abbreviation (before a company suffix).
     let (mut glue, mut after_abbreviation) = (false, false);
     // The stem of a lone period is the empty word.
-    let empty_never_final = abbreviations.never_final.contains("");
-    let empty_word = abbreviations.words.contains("");
+    let empty_never_final = abbreviations.is_never_final("");
+    let empty_word = abbreviations.is_word("");
     // Tokens that end before the pieces still to come.
     let mut passed = 0;
     let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
@@ -333,8 +381,8 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
             match last.map(|t| t.span.text(text).strip_suffix('.')) {
                 Some(Some(stem)) => {
                     glue = last.is_some_and(|t| t.shape == Shape::Initial)
-                        || if stem.is_empty() { empty_never_final } else { abbreviations.never_final.contains(stem) };
-                    after_abbreviation = if stem.is_empty() { empty_word } else { abbreviations.words.contains(stem) };
+                        || if stem.is_empty() { empty_never_final } else { abbreviations.is_never_final(stem) };
+                    after_abbreviation = if stem.is_empty() { empty_word } else { abbreviations.is_word(stem) };
                 }
                 _ => (glue, after_abbreviation) = (false, false),
             }
@@ -353,7 +401,7 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
 fn starts_with_company_suffix(text: &str, tokens: &[Token], start: usize, abbreviations: &Abbreviations) -> bool {
     let Some(first) = tokens.get(tokens.partition_point(|t| t.span.start < start)) else { return false };
     let word = first.span.text(text);
-    abbreviations.never_starts.contains(word.strip_suffix('.').unwrap_or(word))
+    abbreviations.is_never_starts(word.strip_suffix('.').unwrap_or(word))
 }
 
 #[cfg(test)]
@@ -363,15 +411,11 @@ mod tests {
 
     fn abbreviations() -> Abbreviations {
         let mut a = Abbreviations::default();
-        for w in ["Mr", "Inc", "U.S"] {
-            a.words.insert(w.into());
-        }
         for w in ["Mr", "U.S"] {
-            a.never_final.insert(w.into());
+            a.insert(w, true, false);
         }
         for w in ["Co", "Ltd", "Inc"] {
-            a.words.insert(w.into());
-            a.never_starts.insert(w.into());
+            a.insert(w, false, true);
         }
         a
     }
@@ -539,6 +583,25 @@ mod tests {
             prop_assert_eq!(&d.paragraphs, &paragraphs);
             prop_assert_eq!(&d.sentences, &sentences);
             prop_assert_eq!(&d.tokens, &tokens);
+        }
+
+        #[test]
+        fn document_abbreviation_lookups_agree_with_the_sets(
+            entries in prop::collection::vec(("[ab.]{0,4}|[ab]{30,33}", any::<bool>(), any::<bool>()), 0..8),
+            others in prop::collection::vec("[ab.]{0,4}|[ab]{30,33}", 0..8),
+        ) {
+            // Few letters, so that words share last bytes and lengths with
+            // the abbreviations and get past the filter, and lengths on
+            // both sides of the last one it tells apart.
+            let mut a = Abbreviations::default();
+            for (word, never_final, never_starts) in &entries {
+                a.insert(word, *never_final, *never_starts);
+            }
+            for word in entries.iter().map(|(w, _, _)| w).chain(&others) {
+                prop_assert_eq!(a.is_word(word), a.words.contains(word.as_str()), "{:?}", word);
+                prop_assert_eq!(a.is_never_final(word), a.never_final.contains(word.as_str()), "{:?}", word);
+                prop_assert_eq!(a.is_never_starts(word), a.never_starts.contains(word.as_str()), "{:?}", word);
+            }
         }
 
         #[test]

@@ -220,13 +220,7 @@ impl RuleSet {
                         let index = rules.len();
                         if rule.label == Label::Abbreviation {
                             for p in &rule.phrases {
-                                abbreviations.words.insert(p.clone());
-                                if rule.attr("final") == Some("no") {
-                                    abbreviations.never_final.insert(p.clone());
-                                }
-                                if rule.attr("starts") == Some("no") {
-                                    abbreviations.never_starts.insert(p.clone());
-                                }
+                                abbreviations.insert(p, rule.attr("final") == Some("no"), rule.attr("starts") == Some("no"));
                             }
                         } else if rule.regex.is_some() {
                             regex_rules.push(index);
