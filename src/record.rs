@@ -452,12 +452,20 @@ impl WriteJson for CaseOut {
     }
 }
 
-/// Converts byte offsets of one text to character offsets in O(1) per call:
-/// the character count before every eight-byte word, then one masked word
-/// (a record asks for thousands of offsets; scanning up to 31 bytes per
-/// offset from a table of 32-byte blocks cost several times more).
+/// Converts byte offsets of one text to character offsets. News copy has a
+/// few characters that are not ASCII (curly quotes, accents): an offset is
+/// then its byte less the continuation bytes before it, looked up in their
+/// short list, which is found by skipping ASCII a word at a time. Text with
+/// more of them than one per eight bytes is indexed in O(1) per call
+/// instead: the character count before every eight-byte word, then one
+/// masked word (a record asks for thousands of offsets; scanning up to 31
+/// bytes per offset from a table of 32-byte blocks cost several times
+/// more). Counting every word of every article cost more than the lookups.
 pub struct CharIndex<'t> {
     text: &'t str,
+    /// Where the continuation bytes are, in order, when `before` is `None`
+    /// (none in ASCII text).
+    continuations: Vec<usize>,
     /// `before[i]`: characters in `text[..8 * i]`, for every `8 * i <= len`.
     before: Option<Vec<usize>>,
 }
@@ -465,23 +473,31 @@ pub struct CharIndex<'t> {
 const WORD: usize = 8;
 
 impl<'t> CharIndex<'t> {
-    /// Indexes `text` (free for ASCII text).
+    /// Indexes `text` (nearly free for ASCII text).
     pub fn new(text: &'t str) -> CharIndex<'t> {
-        let before = (!text.is_ascii()).then(|| {
-            let (words, _) = text.as_bytes().as_chunks::<WORD>();
-            let mut chars = 0;
-            let counts = words.iter().map(|word| {
-                chars += WORD - continuations(u64::from_le_bytes(*word));
-                chars
-            });
-            std::iter::once(0).chain(counts).collect()
-        });
-        CharIndex { text, before }
+        match few_continuations(text) {
+            Some(continuations) => CharIndex { text, continuations, before: None },
+            None => {
+                let (words, _) = text.as_bytes().as_chunks::<WORD>();
+                let mut chars = 0;
+                let counts = words.iter().map(|word| {
+                    chars += WORD - continuations(u64::from_le_bytes(*word));
+                    chars
+                });
+                CharIndex { text, continuations: Vec::new(), before: Some(std::iter::once(0).chain(counts).collect()) }
+            }
+        }
     }
 
     /// The character offset of a byte offset (on a char boundary).
     pub fn char_at(&self, byte: usize) -> usize {
-        let Some(before) = &self.before else { return byte };
+        let Some(before) = &self.before else {
+            if self.continuations.is_empty() {
+                return byte;
+            }
+            let byte = byte.min(self.text.len());
+            return byte - self.continuations.partition_point(|&c| c < byte);
+        };
         let byte = byte.min(self.text.len());
         let (word, within) = (byte / WORD, byte % WORD);
         let base = before.get(word).copied().unwrap_or(0);
@@ -496,6 +512,24 @@ impl<'t> CharIndex<'t> {
     /// A mention record for a byte span.
     pub fn mention(&self, span: Span, rule: Option<String>) -> MentionOut {
         MentionOut { start: self.char_at(span.start), end: self.char_at(span.end), text: span.text(self.text).to_string(), rule }
+    }
+}
+
+/// The offsets of the continuation bytes of `text`, in order; `None` once
+/// there are more than one per eight bytes, where the table of counts takes
+/// no more room (so that a text of another script is not listed byte by byte).
+fn few_continuations(text: &str) -> Option<Vec<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        i += crate::segment::ascii_prefix(&bytes[i..]);
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { return Some(out) };
+        out.extend(i + 1..i + c.len_utf8());
+        if out.len() > bytes.len() / WORD {
+            return None;
+        }
+        i += c.len_utf8();
     }
 }
 
@@ -626,7 +660,14 @@ mod tests {
 
         #[test]
         fn record_char_offsets_count_the_characters_before(
-            text in prop_oneof!["[a\u{e9}\u{201c}\u{1f600} ]{0,200}", any::<String>(), "[a\u{e9}]{0,2000}", "[a-z,.;:!? ]{0,100}"]
+            text in prop_oneof![
+                "[a\u{e9}\u{201c}\u{1f600} ]{0,200}",
+                any::<String>(),
+                "[a\u{e9}]{0,2000}",
+                "[a-z,.;:!? ]{0,100}",
+                // A few other characters among ASCII: the list of continuation bytes.
+                "([a-z ]{0,40}[\u{e9}\u{201c}\u{1f600}]){0,4}[a-z ]{0,40}",
+            ]
         ) {
             let index = CharIndex::new(&text);
             for (byte, _) in text.char_indices().chain([(text.len(), ' ')]) {

@@ -218,7 +218,8 @@ fn all_known(text: &str, known: impl Fn(char) -> bool) -> bool {
 /// How many bytes `bytes` starts with that are ASCII: thirty-two bytes a
 /// step, then eight, then one. News copy is nearly all ASCII, and testing
 /// it eight bytes a step cost more per byte than the loop's own checks.
-fn ascii_prefix(bytes: &[u8]) -> usize {
+/// (The record's character offsets skip ASCII with it too.)
+pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let (words, _) = bytes.as_chunks::<8>();
     let high = |word: &[u8; 8]| u64::from_le_bytes(*word) & HIGH;
