@@ -17,18 +17,22 @@
 //! an anchored leftmost-first search at the leftmost start that matches
 //! finds the same match an unanchored search would.
 
+use std::collections::HashMap;
+
 use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::{self, NFA, State};
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::captures::{Captures, GroupInfo};
+use regex_automata::util::look::{Look, LookSet};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
-use regex_syntax::hir::{Class, Hir, HirKind, Look, Repetition};
+use regex_syntax::hir::{self, Class, Hir, HirKind, Repetition};
 
 use super::blocks::{BLOCK, Classes};
 use super::phrases::head;
+use crate::hash::BuildKeys;
 use crate::span::Span;
 
 /// A literal set growing past this stops growing (its literals are cut
@@ -50,6 +54,14 @@ const KEPT_MATCHES: usize = 64;
 
 /// How many leading bytes of a match [`Lead`] checks before the DFA runs.
 const LEAD_BYTES: usize = 8;
+
+/// The longest match whose groups [`Tries`] keeps for the next match of
+/// the same bytes: dates and names are short, and the bound bounds a key.
+const SEEN_MAX_LEN: usize = 64;
+
+/// How many matches' groups a regex keeps per thread before it forgets
+/// them all and starts over, which bounds the memory of a long stream.
+const SEEN_LIMIT: usize = 512;
 
 /// The scratch of a scan, one per thread that uses it.
 type Scratches = Pool<Vec<Tries>, NewScratch>;
@@ -75,6 +87,10 @@ struct Starts {
     /// The forward lazy DFA alone: most candidates fail within a few
     /// bytes, and a call to the full regex costs several times more.
     forward: DFA,
+    /// True when the regex looks around only at ASCII word boundaries, so
+    /// that the groups of a match depend only on its bytes and on whether
+    /// the bytes either side of it are word bytes (see [`Tries::groups_of`]).
+    groups_by_bytes: bool,
 }
 
 impl RuleRegex {
@@ -93,7 +109,9 @@ impl RuleRegex {
         let regex = meta_regex(&hir, starts.is_none())?;
         let (anchored, required) = match starts {
             Some(starts) => {
-                (Some(Starts { starts, forward: forward_dfa(&hir)? }), None)
+                let forward = forward_dfa(&hir)?;
+                let groups_by_bytes = looks_only_at_ascii_words(forward.get_nfa().look_set_any());
+                (Some(Starts { starts, forward, groups_by_bytes }), None)
             }
             None => (None, required_part(&hir).map(|part| meta_regex(&part, true)).transpose()?),
         };
@@ -299,6 +317,12 @@ struct Tries {
     /// Candidates before this are inside a match (or were tried already).
     next: usize,
     matches: Vec<Vec<Option<Span>>>,
+    /// The groups of matches seen before, relative to the match start, by
+    /// [`seen_key`]. News repeats its dates ("2019", "last week",
+    /// "Wednesday"): on wire news seven matches in eight were seen before,
+    /// and the backtracker that finds the groups cost about 2,400
+    /// instructions a match, many times a lookup here.
+    seen: HashMap<Box<[u8]>, Box<[Option<Span>]>, BuildKeys>,
 }
 
 impl Tries {
@@ -306,7 +330,13 @@ impl Tries {
     fn pool(regexes: &[&RuleRegex]) -> Scratches {
         let groups: Vec<GroupInfo> = regexes.iter().map(|r| r.regex.group_info().clone()).collect();
         Pool::new(Box::new(move || {
-            let tries = |groups: &GroupInfo| Tries { cache: None, caps: Captures::all(groups.clone()), next: 0, matches: Vec::new() };
+            let tries = |groups: &GroupInfo| Tries {
+                cache: None,
+                caps: Captures::all(groups.clone()),
+                next: 0,
+                matches: Vec::new(),
+                seen: HashMap::default(),
+            };
             groups.iter().map(tries).collect()
         }))
     }
@@ -321,11 +351,55 @@ impl Tries {
         self.next = start + 1;
         let cache = self.cache.get_or_insert_with(|| anchored.forward.create_cache());
         if let Some(end) = regex.match_end_at(text, start, cache) {
-            regex.captures_at(text, start, end, &mut self.caps);
-            self.matches.push(groups(&self.caps));
+            let groups = self.groups_of(regex, anchored, text, start, end);
+            self.matches.push(groups);
             self.next = end;
         }
     }
+
+    /// The groups of the match `start..end` of `regex`: those of an earlier
+    /// match of the same bytes when the groups depend on nothing else.
+    fn groups_of(&mut self, regex: &RuleRegex, anchored: &Starts, text: &str, start: usize, end: usize) -> Vec<Option<Span>> {
+        let mut key = [0; SEEN_MAX_LEN + 1];
+        let key = if anchored.groups_by_bytes { seen_key(text.as_bytes(), start, end, &mut key) } else { None };
+        let Some(key) = key else {
+            regex.captures_at(text, start, end, &mut self.caps);
+            return groups(&self.caps);
+        };
+        if let Some(seen) = self.seen.get(key) {
+            return seen.iter().map(|g| g.map(|g| Span::new(start + g.start, start + g.end))).collect();
+        }
+        regex.captures_at(text, start, end, &mut self.caps);
+        let found = groups(&self.caps);
+        if self.seen.len() >= SEEN_LIMIT {
+            self.seen.clear();
+        }
+        // The groups of a match lie inside it.
+        self.seen.insert(key.into(), found.iter().map(|g| g.map(|g| Span::new(g.start - start, g.end - start))).collect());
+        found
+    }
+}
+
+/// What the groups of the match `start..end` depend on when the regex
+/// looks around only at ASCII word boundaries, written into `key`: whether
+/// the bytes before and after it are word bytes, then its bytes. `None`
+/// for a match too long to keep.
+fn seen_key<'k>(bytes: &[u8], start: usize, end: usize, key: &'k mut [u8; SEEN_MAX_LEN + 1]) -> Option<&'k [u8]> {
+    let len = end - start;
+    if len > SEEN_MAX_LEN {
+        return None;
+    }
+    let word = |at: Option<usize>| at.and_then(|at| bytes.get(at)).is_some_and(|&b| ASCII_WORD[usize::from(b)]);
+    key[0] = u8::from(word(start.checked_sub(1))) | u8::from(word(Some(end))) << 1;
+    key[1..=len].copy_from_slice(&bytes[start..end]);
+    Some(&key[..=len])
+}
+
+/// True when every look-around in `looks` is at an ASCII word boundary,
+/// which reads only the bytes either side of where it is.
+fn looks_only_at_ascii_words(looks: LookSet) -> bool {
+    let ascii_words = [Look::WordAscii, Look::WordAsciiNegate, Look::WordStartAscii, Look::WordEndAscii, Look::WordStartHalfAscii, Look::WordEndHalfAscii];
+    looks.subtract(ascii_words.into_iter().fold(LookSet::empty(), LookSet::insert)).is_empty()
 }
 
 /// The bytes each of the first few positions of a match may hold: a byte
@@ -557,7 +631,7 @@ fn only_ascii_word_bytes(hir: &Hir) -> bool {
 /// True when every match of `hir` must begin at an ASCII word boundary.
 fn starts_with_ascii_word_boundary(hir: &Hir) -> bool {
     match hir.kind() {
-        HirKind::Look(look) => *look == Look::WordAscii,
+        HirKind::Look(look) => *look == hir::Look::WordAscii,
         HirKind::Capture(c) => starts_with_ascii_word_boundary(&c.sub),
         HirKind::Concat(items) => items.first().is_some_and(starts_with_ascii_word_boundary),
         _ => false,
@@ -784,8 +858,9 @@ mod tests {
         assert!(RuleRegex::new("(").is_err());
     }
 
-    /// Regexes whose candidate starts overlap, nest or are optional, and one
-    /// that must search on its own.
+    /// Regexes whose candidate starts overlap, nest or are optional, one
+    /// whose groups depend on the byte after a match, and one that must
+    /// search on its own.
     const TRICKY: &[&str] = &[
         r"(?-u:\b)(?:in|in or about)\s+(?:19|20)\d\d",
         r"(?-u:\b)(?P<d>(?:the\s+)?(?:May|June))(?-u:\b)",
@@ -793,6 +868,7 @@ mod tests {
         r"x\d",
         r"(?-u:\b)-[0-9]",
         r"(?-u:\b)(?:in|the)\s+[a-z]+(?-u:\b)",
+        r"(?-u:\b)(?:(?P<word>in)(?-u:\b)|(?P<part>in))",
         r"(?:^|[\s(])(?P<m>in|an)\s+(?:19|20)",
         r"(?P<d>(?:[Tt]he\s+)?(?:[Ii]n[\s-]+)?['’](?P<decade>[0-9]0)s)(?-u:\b)",
     ];
@@ -816,11 +892,25 @@ mod tests {
         out
     }
 
-    /// What the scan of `regexes` finds in `text`.
-    fn scanned(regexes: &[&RuleRegex], text: &str) -> Vec<(usize, Vec<Option<Span>>)> {
+    /// What `scan` of `regexes` finds in `text`.
+    fn scanned(scan: &RegexScan, regexes: &[&RuleRegex], text: &str) -> Vec<(usize, Vec<Option<Span>>)> {
         let mut scanned = Vec::new();
-        RegexScan::new(regexes).find(regexes, text, |i, groups| scanned.push((i, groups)));
+        scan.find(regexes, text, |i, groups| scanned.push((i, groups)));
         scanned
+    }
+
+    #[test]
+    fn regexes_forget_the_groups_they_keep_past_the_limit() {
+        let regex = RuleRegex::new(r"(?-u:\b)n(?P<d>[0-9]+)").expect("compiles");
+        let regexes = [&regex];
+        let scan = RegexScan::new(&regexes);
+        let text: String = (0..SEEN_LIMIT + 10).map(|k| format!("n{k} ")).collect();
+        // The second time round, the groups of the last matches are kept.
+        for _ in 0..2 {
+            assert_eq!(scanned(&scan, &regexes, &text), unfiltered(&regexes, &text));
+        }
+        let kept = scan.scratch.get()[0].seen.len();
+        assert!((1..=SEEN_LIMIT).contains(&kept), "{kept}");
     }
 
     static TRICKY_REGEXES: LazyLock<Vec<RuleRegex>> = LazyLock::new(|| TRICKY.iter().map(|p| RuleRegex::new(p).expect("test pattern compiles")).collect());
@@ -833,14 +923,25 @@ mod tests {
         fn regexes_scan_finds_what_find_iter_finds(words in prop::collection::vec(prop::sample::select(WORDS), 0..80)) {
             let regexes: Vec<&RuleRegex> = BUILTIN.rules.iter().filter_map(|r| r.regex.as_deref()).chain(TRICKY_REGEXES.iter()).collect();
             let text = words.concat();
-            prop_assert_eq!(scanned(&regexes, &text), unfiltered(&regexes, &text));
+            prop_assert_eq!(scanned(&RegexScan::new(&regexes), &regexes, &text), unfiltered(&regexes, &text));
         }
 
         #[test]
         fn regexes_scan_finds_what_find_iter_finds_for_tricky_regexes(words in prop::collection::vec(prop::sample::select(FEW_WORDS), 0..40)) {
             let regexes: Vec<&RuleRegex> = TRICKY_REGEXES.iter().collect();
             let text = words.concat();
-            prop_assert_eq!(scanned(&regexes, &text), unfiltered(&regexes, &text));
+            prop_assert_eq!(scanned(&RegexScan::new(&regexes), &regexes, &text), unfiltered(&regexes, &text));
+        }
+
+        /// One scan keeps the groups of matches from text to text.
+        #[test]
+        fn regexes_scan_finds_what_find_iter_finds_text_after_text(texts in prop::collection::vec(prop::collection::vec(prop::sample::select(FEW_WORDS), 0..20), 1..6)) {
+            let regexes: Vec<&RuleRegex> = TRICKY_REGEXES.iter().collect();
+            let scan = RegexScan::new(&regexes);
+            for words in texts {
+                let text = words.concat();
+                prop_assert_eq!(scanned(&scan, &regexes, &text), unfiltered(&regexes, &text));
+            }
         }
     }
 }
