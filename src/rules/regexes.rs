@@ -172,17 +172,18 @@ pub struct RegexScan {
     bucket: Vec<u16>,
     /// The literals of each bucket; `buckets[0]` stays empty.
     buckets: Vec<Vec<Prefix>>,
-    /// `singles[b]`: the regexes with the one-byte literal `b`.
-    singles: Vec<Vec<usize>>,
+    /// `singles[b]`: the regexes with the one-byte literal `b`, as a set
+    /// (of no words when there are none, so that most bytes cost nothing).
+    singles: Vec<Box<[u64]>>,
     /// `begins[b]`: some literal begins with `b`.
     begins: [bool; 256],
     /// Where a literal may begin, beyond the word boundaries before a word
     /// byte or a non-ASCII byte: all word boundaries when some literal
     /// begins with ASCII punctuation or space, else none.
     begins_elsewhere: u64,
-    /// `leads[i]`: what a match of regex `i` may begin with, checked here
-    /// before regex `i` is tried, from one array that stays in cache.
-    leads: Vec<Lead>,
+    /// What a match of each regex may begin with, checked here before the
+    /// regex is tried.
+    leads: LeadTable,
     /// What each thread keeps between texts to try the regexes.
     scratch: Scratches,
 }
@@ -190,13 +191,15 @@ pub struct RegexScan {
 impl RegexScan {
     /// The scanner of `regexes`, in the order `find` reports them.
     pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
+        let leads: Vec<Lead> = regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect();
+        let leads = LeadTable::new(&leads);
         let mut scan = RegexScan {
             bucket: vec![0; 1 << 16],
             buckets: vec![Vec::new()],
-            singles: vec![Vec::new(); 256],
+            singles: vec![Box::default(); 256],
             begins: [false; 256],
             begins_elsewhere: 0,
-            leads: regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect(),
+            leads,
             scratch: Tries::pool(regexes),
         };
         // Regexes share literals ("the", month names): each literal is
@@ -212,7 +215,7 @@ impl RegexScan {
                 scan.begins_elsewhere = u64::MAX;
             }
             let &[b0, b1, ..] = literal else {
-                scan.singles[usize::from(literal[0])].extend(slots);
+                scan.singles[usize::from(literal[0])] = scan.leads.set(slots);
                 continue;
             };
             let key = usize::from(b0) << 8 | usize::from(b1);
@@ -223,7 +226,7 @@ impl RegexScan {
                 scan.buckets.push(Vec::new());
             }
             if let Some(list) = scan.buckets.get_mut(usize::from(scan.bucket[key])) {
-                list.push(Prefix::new(literal, slots.collect()));
+                list.push(Prefix::new(literal, scan.leads.set(slots)));
             }
         }
         scan
@@ -287,11 +290,7 @@ impl RegexScan {
     fn candidates_at(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize)) {
         let b = bytes[at];
         let rest = &bytes[at..];
-        for &i in &self.singles[usize::from(b)] {
-            if self.leads[i].admits_after(rest, 1) {
-                found(i, at);
-            }
-        }
+        self.leads.admitted(&self.singles[usize::from(b)], rest, 1, |i| found(i, at));
         let Some(&next) = bytes.get(at + 1) else { return };
         let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
         if list.is_empty() {
@@ -299,9 +298,7 @@ impl RegexScan {
         }
         let first = head(rest);
         for prefix in list.iter().filter(|p| p.begins(rest, first)) {
-            for &i in prefix.regexes.iter().filter(|&&i| self.leads[i].admits_after(rest, prefix.len)) {
-                found(i, at);
-            }
+            self.leads.admitted(&prefix.regexes, rest, prefix.len, |i| found(i, at));
         }
     }
 }
@@ -448,6 +445,27 @@ impl Lead {
         lead
     }
 
+    /// The bytes that may come at position `k` of a match, read off the
+    /// bits that are set: [`LeadTable::new`] runs at start-up, and testing
+    /// all 256 bytes of each position of each regex cost a million
+    /// instructions.
+    fn allowed_at(&self, k: usize) -> impl Iterator<Item = usize> {
+        let set = if k < self.len { self.allowed[k] } else { [u64::MAX; 4] };
+        set.into_iter().enumerate().flat_map(|(chunk, mut bits)| {
+            std::iter::from_fn(move || {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits.wrapping_sub(1);
+                (b < 64).then_some(chunk * 64 + b)
+            })
+        })
+    }
+
+    /// True when the byte `b` may come at position `k` of a match.
+    #[cfg(test)]
+    fn allows(&self, k: usize, b: u8) -> bool {
+        k >= self.len || self.allowed[k][usize::from(b >> 6)] >> (b & 63) & 1 != 0
+    }
+
     /// False when `text`, from a candidate start on, cannot begin a match.
     #[cfg(test)]
     fn admits(&self, text: &[u8]) -> bool {
@@ -456,12 +474,64 @@ impl Lead {
 
     /// [`Lead::admits`] for a `text` whose first `known` bytes are a literal
     /// of the regex, which the lead allows by construction: only the bytes
-    /// after it are checked.
+    /// after it are checked. [`LeadTable::admitted`] does this for many
+    /// regexes at once.
+    #[cfg(test)]
     fn admits_after(&self, text: &[u8], known: usize) -> bool {
-        // A plain index loop: it runs for most candidates, and slicing and
-        // zipping cost more to set up than the few bytes it checks.
-        let end = self.len.min(text.len());
-        (known..end).all(|k| self.allowed[k][usize::from(text[k] >> 6)] >> (text[k] & 63) & 1 != 0)
+        (known..LEAD_BYTES.min(text.len())).all(|k| self.allows(k, text[k]))
+    }
+}
+
+/// The leads of all the regexes of a scan, by position and byte: one lookup
+/// per byte checks it for every regex that shares a literal. "the" begins
+/// five regexes, and checking the lead of each on its own cost more than
+/// comparing the literals.
+#[derive(Debug)]
+struct LeadTable {
+    /// How many words a set of regexes takes, a bit per regex.
+    words: usize,
+    /// `admits[(k * 256 + b) * words..][..words]`: the regexes whose lead
+    /// allows the byte `b` at position `k`.
+    admits: Vec<u64>,
+}
+
+impl LeadTable {
+    fn new(leads: &[Lead]) -> LeadTable {
+        let words = leads.len().div_ceil(64);
+        let mut admits = vec![0; LEAD_BYTES * 256 * words];
+        for (i, lead) in leads.iter().enumerate() {
+            for k in 0..LEAD_BYTES {
+                for b in lead.allowed_at(k) {
+                    admits[(k * 256 + b) * words + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+        LeadTable { words, admits }
+    }
+
+    /// The set of the regexes `regexes`.
+    fn set(&self, regexes: impl IntoIterator<Item = usize>) -> Box<[u64]> {
+        let mut set = vec![0; self.words];
+        regexes.into_iter().for_each(|i| set[i / 64] |= 1 << (i % 64));
+        set.into()
+    }
+
+    /// Calls `found(i)` for each regex `i` in the set `regexes` whose lead
+    /// admits `text`, which begins with a literal of `known` bytes of `i`.
+    fn admitted(&self, regexes: &[u64], text: &[u8], known: usize, mut found: impl FnMut(usize)) {
+        let end = LEAD_BYTES.min(text.len());
+        for (word, &set) in regexes.iter().enumerate() {
+            let mut set = set;
+            let mut k = known;
+            while set != 0 && k < end {
+                set &= self.admits[(k * 256 + usize::from(text[k])) * self.words + word];
+                k += 1;
+            }
+            while set != 0 {
+                found(word * 64 + set.trailing_zeros() as usize);
+                set &= set - 1;
+            }
+        }
     }
 }
 
@@ -537,12 +607,12 @@ struct Prefix {
     /// The bytes after the first eight.
     tail: Box<[u8]>,
     len: usize,
-    /// The regexes whose matches may begin with it.
-    regexes: Box<[usize]>,
+    /// The regexes whose matches may begin with it, as a set.
+    regexes: Box<[u64]>,
 }
 
 impl Prefix {
-    fn new(literal: &[u8], regexes: Box<[usize]>) -> Prefix {
+    fn new(literal: &[u8], regexes: Box<[u64]>) -> Prefix {
         let n = literal.len().min(8);
         // Heads are big-endian: the first `n` bytes are the high ones.
         let mask = if n == 8 { u64::MAX } else { !(u64::MAX >> (8 * n)) };
@@ -918,7 +988,31 @@ mod tests {
     /// Few words, so that texts often hold what the tricky regexes match.
     const FEW_WORDS: &[&str] = &[" ", "(", "a", "an", "in", "the", "19", "'", "’", "90s", "x1", "-", "Ab"];
 
+    /// The leads of the built-in and tricky regexes, twice over, so that a
+    /// set of them takes two words.
+    static LEADS: LazyLock<Vec<Lead>> = LazyLock::new(|| {
+        let regexes = BUILTIN.rules.iter().filter_map(|r| r.regex.as_deref()).chain(TRICKY_REGEXES.iter());
+        let leads: Vec<Lead> = regexes.filter_map(|r| r.anchored.as_ref()).map(|a| Lead::of(a.forward.get_nfa())).collect();
+        leads.iter().chain(&leads).copied().collect()
+    });
+
     proptest! {
+        #[test]
+        fn regexes_lead_table_admits_what_each_lead_admits(
+            words in prop::collection::vec(prop::sample::select(WORDS), 0..4),
+            known in 0..4usize,
+            picked in prop::collection::vec(any::<bool>(), LEADS.len()),
+        ) {
+            prop_assert!(LEADS.len() > 64);
+            let table = LeadTable::new(&LEADS);
+            let text = words.concat();
+            let regexes = (0..LEADS.len()).filter(|&i| picked[i]);
+            let mut admitted = Vec::new();
+            table.admitted(&table.set(regexes.clone()), text.as_bytes(), known, |i| admitted.push(i));
+            let each: Vec<usize> = regexes.filter(|&i| LEADS[i].admits_after(text.as_bytes(), known)).collect();
+            prop_assert_eq!(admitted, each);
+        }
+
         #[test]
         fn regexes_scan_finds_what_find_iter_finds(words in prop::collection::vec(prop::sample::select(WORDS), 0..80)) {
             let regexes: Vec<&RuleRegex> = BUILTIN.rules.iter().filter_map(|r| r.regex.as_deref()).chain(TRICKY_REGEXES.iter()).collect();
