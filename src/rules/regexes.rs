@@ -319,8 +319,11 @@ struct Tries {
     /// "Wednesday"): on wire news seven matches in eight were seen before,
     /// and the backtracker that finds the groups cost about 2,400
     /// instructions a match, many times a lookup here.
-    seen: HashMap<Box<[u8]>, Box<[Option<Span>]>, BuildKeys>,
+    seen: SeenGroups,
 }
+
+/// The groups of a match relative to its start, by [`seen_key`].
+type SeenGroups = HashMap<Box<[u8]>, Box<[Option<Span>]>, BuildKeys>;
 
 impl Tries {
     /// A pool of the tries of `regexes`, one per thread.
