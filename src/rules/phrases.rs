@@ -44,10 +44,15 @@ pub struct PhraseTable {
 /// Where one first word's phrases of one kind are in a [`PhraseTable`].
 #[derive(Debug, Default, Clone, Copy)]
 struct List {
-    /// The first eight bytes all phrases share, padded with zeros, as
-    /// [`load_head`] reads them: one comparison turns most lists away
-    /// ("and" is looked up for the list of "And").
-    head: u64,
+    /// The bits of the first eight bytes (as [`load_head`] reads them)
+    /// that every phrase has, and which of them are set: one comparison
+    /// turns most lists away ("and" is looked up for the list of "And").
+    /// More than the bytes all phrases share: the case-sensitive list of
+    /// "the" holds "The Hill" and "the Bronx", which share no byte but
+    /// agree on "he " and on a capital after it, and "the company" is
+    /// turned away by that capital.
+    want: u64,
+    care: u64,
     /// For a list of two phrases or more, the first one's index in
     /// `nodes`; for a list of one, its rule, which is all a match of it
     /// needs: most lists hold one phrase, and reading its node was one
@@ -73,11 +78,24 @@ const LOW_BYTES: [u64; 9] = {
 };
 
 impl List {
-    /// Whether text whose first eight bytes (as [`load_head`] reads them)
-    /// are `chunk` begins with the list's first eight shared bytes.
+    /// False when text whose first eight bytes (as [`load_head`] reads
+    /// them) are `chunk` begins with no phrase of the list: it differs
+    /// from all of them in a bit of their first eight bytes that they all
+    /// have.
     fn may_begin(&self, chunk: u64) -> bool {
-        chunk & LOW_BYTES[self.shared.min(8) as usize] == self.head
+        chunk & self.care == self.want
     }
+}
+
+/// The bits of their first eight bytes that all of `phrases` agree on,
+/// as (`want`, `care`) of a [`List`]. A byte past the end of the shortest
+/// is no one's: text that begins with a phrase may have anything there.
+fn agreed_bits<'p>(phrases: impl Iterator<Item = &'p [u8]> + Clone) -> (u64, u64) {
+    let heads = phrases.clone().map(load_head);
+    let shortest = phrases.map(<[u8]>::len).min().unwrap_or(0);
+    let (any, all) = heads.fold((0, u64::MAX), |(any, all), head| (any | head, all & head));
+    let care = LOW_BYTES[shortest.min(8)] & !(any ^ all);
+    (all & care, care)
 }
 
 /// One phrase of a list. Its head sits with the rest, so that a short list
@@ -248,8 +266,10 @@ impl PhraseTable {
         // In sorted order, what the first and last share, all share.
         let shared = common_prefix(first, last);
         let start = self.bytes.len();
+        let (want, care) = agreed_bits(run.iter().map(|&(phrase, _)| phrase));
         let list = List {
-            head: load_head(&first[..shared.min(8)]),
+            want,
+            care,
             first_or_rule: offset(self.nodes.len()),
             len: offset(run.len()),
             start: offset(start),
@@ -290,8 +310,8 @@ impl PhraseTable {
     }
 
     /// Whether `text`, no shorter than the bytes all phrases of `list`
-    /// share and beginning with their first eight ([`List::may_begin`]),
-    /// begins with the rest of them.
+    /// share and beginning with their first eight (which
+    /// [`List::may_begin`] checks), begins with the rest of them.
     #[inline(always)]
     fn begins_shared(&self, list: &List, text: &[u8]) -> bool {
         let shared = list.shared as usize;
@@ -946,6 +966,28 @@ mod tests {
             let word = &text.as_bytes()[i..end];
             prop_assert_eq!(word_at(&text, i), (end, hash_word(word), load_head(word)));
         }
+    }
+
+    proptest! {
+        /// A list's agreed bits turn away no text that begins with one of
+        /// its phrases, however short the text or the phrases.
+        #[test]
+        fn agreed_bits_accept_every_text_beginning_with_a_phrase(
+            phrases in proptest::collection::vec("[aAbB \u{e9}]{0,10}", 1..6),
+            pick in 0..6usize,
+            after in "[aAbB \u{e9}]{0,10}",
+        ) {
+            let (want, care) = agreed_bits(phrases.iter().map(String::as_bytes));
+            let text = format!("{}{after}", phrases[pick % phrases.len()]);
+            prop_assert_eq!(load_head(text.as_bytes()) & care, want);
+        }
+    }
+
+    #[test]
+    fn agreed_bits_turn_away_what_shared_bytes_do_not() {
+        let (want, care) = agreed_bits([&b"The Hill"[..], b"the Bronx", b"the Hague"].into_iter());
+        assert_eq!(load_head(b"The Hague") & care, want);
+        assert_ne!(load_head(b"the company") & care, want, "a capital after \"the \" is agreed");
     }
 
     proptest! {
