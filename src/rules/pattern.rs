@@ -209,20 +209,23 @@ impl TokenPattern {
 
     /// Whether `spec` accepts `token` of `doc`, whose lower-cased form is
     /// `lower`. Most specs test only that, so the token's own text is
-    /// sliced only for the others.
-    fn accepts(&self, spec: &Spec, doc: &Document<'_>, token: &Token, lower: &Lower<'_>) -> bool {
+    /// sliced only for the others. `listed` says that `lower` is known to
+    /// be in the spec's [`words`](Spec::words), so that test is not made
+    /// again.
+    fn accepts(&self, spec: &Spec, doc: &Document<'_>, token: &Token, lower: &Lower<'_>, listed: bool) -> bool {
         let word = || doc.str(token.span);
         let ok = spec.orth.as_ref().is_none_or(|t| t.test(word(), hash_word(word().as_bytes())))
-            && spec.lower.as_ref().is_none_or(|t| t.test(&lower.text, lower.hash))
+            && (listed || spec.lower.as_ref().is_none_or(|t| t.test(&lower.text, lower.hash)))
             && spec.flags.iter().all(|(f, want)| f(word(), token.shape) == *want);
         if spec.op == Op::Not { !ok } else { ok }
     }
 
     /// The longest match starting at token `start`, whose lower-cased form
-    /// is `first`.
-    fn longest_from(&self, doc: &Document<'_>, ascii_lower: &str, start: usize, first: &Lower<'_>) -> Option<Span> {
+    /// is `first`; `listed` when `first` is known to be one of the first
+    /// spec's [`words`](Spec::words).
+    fn longest_from(&self, doc: &Document<'_>, ascii_lower: &str, start: usize, first: &Lower<'_>, listed: bool) -> Option<Span> {
         let tokens = &doc.tokens;
-        if !self.accepts(&self.specs[0], doc, &tokens[start], first) {
+        if !self.accepts(&self.specs[0], doc, &tokens[start], first, listed) {
             return None;
         }
         let sentence = tokens[start].sentence;
@@ -253,7 +256,7 @@ impl TokenPattern {
             let lower = Lower::of(ascii_lower, tok.span);
             let mut next: u64 = 0;
             for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && self.accepts(spec, doc, tok, &lower) {
+                if closed & (1 << s) != 0 && self.accepts(spec, doc, tok, &lower, false) {
                     next |= 1 << (s + 1);
                     if matches!(spec.op, Op::Any | Op::Many) {
                         next |= 1 << s;
@@ -281,7 +284,7 @@ impl TokenPattern {
                 if first.is_some_and(|set| set.get(lower.text.as_bytes(), lower.hash).is_none()) {
                     return None;
                 }
-                self.longest_from(doc, ascii_lower, start, &lower)
+                self.longest_from(doc, ascii_lower, start, &lower, false)
             })
             .collect()
     }
@@ -346,8 +349,11 @@ impl PatternStarts {
     fn find_at(&self, patterns: &[&TokenPattern], doc: &Document<'_>, ascii_lower: &str, start: usize, out: &mut Vec<(usize, Span)>) {
         let first = Lower::of(ascii_lower, doc.tokens[start].span);
         let listed = self.by_word.get(first.text.as_bytes(), first.hash).map_or(&[][..], Vec::as_slice);
-        for &p in listed.iter().chain(&self.anywhere) {
-            if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first) {
+        // A pattern is listed under the words of its first spec's set, so
+        // that set need not be asked again.
+        let tries = listed.iter().map(|&p| (p, true)).chain(self.anywhere.iter().map(|&p| (p, false)));
+        for (p, listed) in tries {
+            if let Some(span) = patterns[p].longest_from(doc, ascii_lower, start, &first, listed) {
                 out.push((p, span));
             }
         }
