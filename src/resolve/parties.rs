@@ -10,7 +10,7 @@
 //! defined in parentheses), or a head word after "the" ("the Commission").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use crate::document::{Document, Shape, Token};
@@ -892,6 +892,7 @@ impl Ids {
 }
 
 type Map<K, V> = HashMap<K, V, BuildKeys>;
+type Set<K> = HashSet<K, BuildKeys>;
 
 /// Lookups from names and their words to entities, kept up to date as
 /// entities gain names, so that joining a mention never scans every entity.
@@ -905,10 +906,19 @@ struct Index<'a> {
     by_first: Map<&'a str, Ids>,
     /// Last word of a person's multi-word name.
     by_last: Map<&'a str, Ids>,
-    /// Every word of an organization's name ("the Commission").
+    /// Every word of an organization's name ("the Commission"), filed
+    /// from `unfiled` when first asked (see `words_filed`).
     by_word: Map<&'a str, Ids>,
-    /// Initials of an organization's name as written ("SEC").
-    by_initials: Map<String, Ids>,
+    /// Organizations' keys not yet filed in `by_word`, in the order they
+    /// came: few articles look up a word at all, and filing every word of
+    /// every name cost more than all the lookups.
+    unfiled: Vec<(usize, &'a str)>,
+    /// Initials of an organization's name as written ("SEC") that some
+    /// candidate is written as (`asked_initials`): most initials are asked
+    /// for by no one, and a map of all cost more than all the lookups.
+    by_initials: Map<&'a str, Ids>,
+    /// The texts that weak candidates may look up in `by_initials`.
+    asked_initials: Set<&'a str>,
     /// A buffer for initials.
     scratch: String,
 }
@@ -931,16 +941,13 @@ impl<'a> Index<'a> {
                 if several {
                     push_unique(&mut self.by_first, first_word(k), e);
                 }
-                for w in k.split(' ') {
-                    push_unique(&mut self.by_word, w, e);
-                }
-                initials_into(text, &mut self.scratch);
-                if self.scratch.chars().nth(1).is_some() {
-                    match self.by_initials.get_mut(self.scratch.as_str()) {
-                        Some(ids) => ids.push_unique(e),
-                        None => {
-                            self.by_initials.insert(self.scratch.clone(), Ids { first: e, rest: Vec::new() });
-                        }
+                self.unfiled.push((e, k));
+                if !self.asked_initials.is_empty() {
+                    initials_into(text, &mut self.scratch);
+                    if self.scratch.chars().nth(1).is_some()
+                        && let Some(&initials) = self.asked_initials.get(self.scratch.as_str())
+                    {
+                        push_unique(&mut self.by_initials, initials, e);
                     }
                 }
             }
@@ -952,11 +959,20 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// `by_word`, with every organization's key filed so far: the words
+    /// of each waiting key are filed in the order the keys came, as if
+    /// filed when they came.
+    fn words_filed(&mut self) -> &Map<&'a str, Ids> {
+        for (e, k) in self.unfiled.drain(..) {
+            for w in k.split(' ') {
+                push_unique(&mut self.by_word, w, e);
+            }
+        }
+        &self.by_word
+    }
+
     /// The entities filed under `key` in `map`.
-    fn get<'m, K: std::borrow::Borrow<str> + std::hash::Hash + Eq>(
-        map: &'m Map<K, Ids>,
-        key: &str,
-    ) -> impl Iterator<Item = usize> + 'm {
+    fn get<'m>(map: &'m Map<&str, Ids>, key: &str) -> impl Iterator<Item = usize> + 'm {
         map.get(key).into_iter().flat_map(Ids::iter)
     }
 
@@ -1012,8 +1028,17 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         keyed.push((c, key, name));
     }
     let all_keys = all_keys.as_str();
+    // The texts weak candidates can look up by initials (see `join`) and
+    // find: acronyms of capitals only, as initials are.
+    let asked_initials: Set<&str> = keyed
+        .iter()
+        .filter(|(c, _, _)| c.evidence == Evidence::Weak)
+        .map(|(c, _, _)| doc.str(c.span))
+        .filter(|text| text.len() >= 2 && text.chars().all(char::is_uppercase))
+        .collect();
     // Room for a name or two a candidate: growing the maps rehashes them,
-    // and growing the lists copies them.
+    // and growing the lists copies them. Words are filed only if asked
+    // for, and only asked initials at all.
     let room = keyed.len();
     let mut entities: Vec<Entity<'_>> = Vec::with_capacity(room);
     let mut index = Index {
@@ -1021,8 +1046,10 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
         by_rule_id: with_room(room),
         by_first: with_room(room),
         by_last: with_room(room),
-        by_word: with_room(room),
-        by_initials: with_room(room),
+        by_word: Map::default(),
+        unfiled: Vec::with_capacity(room),
+        by_initials: with_room(asked_initials.len()),
+        asked_initials,
         scratch: String::new(),
     };
     let mut weak = Vec::with_capacity(room);
@@ -1102,7 +1129,7 @@ fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Can
     );
     organizations.sort_unstable();
     for (c, k) in weak {
-        if let Some(i) = join(doc, cues, &entities, &index, &acronyms, &c, k, &mut plural) {
+        if let Some(i) = join(doc, cues, &entities, &mut index, &acronyms, &c, k, &mut plural) {
             entities[i].mention(Mention { span: c.span, rule: None });
         } else if listed_with(doc, &organizations, &c) {
             // "Acme Paints Ltd., Corvane Chemical and Ostrava": a name listed
@@ -1240,7 +1267,7 @@ fn join(
     doc: &Document<'_>,
     cues: &Cues,
     entities: &[Entity<'_>],
-    index: &Index<'_>,
+    index: &mut Index<'_>,
     acronyms: &BTreeMap<String, usize>,
     c: &Candidate,
     k: &str,
@@ -1267,7 +1294,7 @@ fn join(
     let i = c.first_token.filter(|&i| token_at_is(doc, c.span.start, i)).unwrap_or_else(|| doc.token_at(c.span.start));
     let after_the = i > 0 && doc.tokens.get(i - 1).is_some_and(|t| matches!(doc.str(t.span), "the" | "The"));
     if one_word && after_the && covered(&cues.heads, c.span) {
-        return pick(&mut Index::get(&index.by_word, k));
+        return pick(&mut Index::get(index.words_filed(), k));
     }
     let person = pick(&mut index.person_ending(entities, k));
     // A lone surname is the person's, not the firm's that starts with it
@@ -1704,6 +1731,70 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn parties_index_files_words_and_initials_as_filing_all_at_once_would(
+            names in proptest::collection::vec("(The |)(Acme|Securities|Beta|United|U\\.S\\.|\u{c9}mile) (and |of |)(Acme|Exchange|Beta|Commission|Steel)( Commission| Co\\.| Board|)", 1..10),
+            owners in proptest::collection::vec((0..4usize, any::<bool>()), 10),
+            asks in proptest::collection::vec(any::<bool>(), 10),
+            words in proptest::collection::vec("acme|securities|exchange|beta|commission|board|united|steel|co|the", 0..4),
+            initials_asked in proptest::collection::vec("SEC|AC|ABC|UB|SEB|BC|UAS|\u{c9}AC|ASB", 0..4),
+        ) {
+            let mut all_keys = String::new();
+            let ranges: Vec<Range<usize>> = names
+                .iter()
+                .map(|n| {
+                    let start = all_keys.len();
+                    push_key(n, &mut all_keys);
+                    start..all_keys.len()
+                })
+                .collect();
+            // Asked: some names' own initials, and others.
+            let initials_asked: Vec<String> =
+                names.iter().zip(&asks).filter(|(_, ask)| **ask).map(|(n, _)| initials(n)).chain(initials_asked).collect();
+            let asked_initials = initials_asked.iter().map(String::as_str).collect();
+            let mut index = Index { asked_initials, ..Index::default() };
+            let kind = |org: bool| if org { Kind::Organization } else { Kind::Person };
+            let mut entities: Vec<Entity<'_>> = owners[..4].iter().map(|&(_, org)| Entity::new(kind(org), None, None)).collect();
+            // The plain index: every word, and all initials of two letters
+            // or more, of every new name of an organization.
+            let mut all_words: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            let mut all_initials: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, (name, range)) in names.iter().zip(&ranges).enumerate() {
+                let (e, k) = (owners[i].0, &all_keys[range.clone()]);
+                if k.is_empty() {
+                    continue;
+                }
+                if entities[e].kind == Kind::Organization && !entities[e].keys.contains(k) {
+                    let file = |ids: &mut Vec<usize>| {
+                        if !ids.contains(&e) {
+                            ids.push(e);
+                        }
+                    };
+                    k.split(' ').for_each(|w| file(all_words.entry(w).or_default()));
+                    let name_initials = initials(name);
+                    if name_initials.chars().count() > 1 {
+                        file(all_initials.entry(name_initials).or_default());
+                    }
+                }
+                index.add(&mut entities, e, k, name);
+                // Asked between names too: what waits is filed then.
+                for w in words.iter().filter(|_| asks[i]) {
+                    let filed: Vec<usize> = Index::get(index.words_filed(), w).collect();
+                    prop_assert_eq!(filed, all_words.get(w.as_str()).cloned().unwrap_or_default(), "{:?} {}", names, w);
+                }
+                for a in &initials_asked {
+                    let filed: Vec<usize> = Index::get(&index.by_initials, a).collect();
+                    prop_assert_eq!(filed, all_initials.get(a).cloned().unwrap_or_default(), "{:?} {}", names, a);
+                }
+            }
+            for w in &words {
+                let filed: Vec<usize> = Index::get(index.words_filed(), w).collect();
+                prop_assert_eq!(filed, all_words.get(w.as_str()).cloned().unwrap_or_default(), "{:?} {}", names, w);
+            }
+        }
+    }
+
     #[test]
     fn parties_key_drops_suffixes_possessives_and_the() {
         assert_eq!(key("Dunmore Foods Inc."), "dunmore foods");
@@ -1791,6 +1882,8 @@ mod tests {
             let reference: String =
                 text.split_whitespace().filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
             assert_eq!(initials(text), reference, "{text:?}");
+            // Only such acronyms are asked for (see `cluster`).
+            assert!(reference.chars().all(char::is_uppercase), "{text:?}");
         }
     }
 
