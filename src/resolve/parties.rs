@@ -469,6 +469,14 @@ fn nickname(doc: &Document<'_>, i: usize, current: &[usize]) -> bool {
     opens || closes
 }
 
+/// The text of token `t` if it may be a word that joins parts of a name
+/// ("and", "or", "of", "for"), else "": those are lower case, so a
+/// capitalized token (most in a run) is none of them, and its text is not
+/// read.
+fn connector<'t>(doc: &Document<'t>, t: &Token) -> &'t str {
+    if t.shape.is_capitalized() { "" } else { doc.str(t.span) }
+}
+
 fn chunk_span(tokens: &[Token], idx: &[usize]) -> Span {
     Span::new(tokens[idx[0]].span.start, tokens[idx[idx.len() - 1]].span.end)
 }
@@ -486,13 +494,14 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
     let capitalized = idx.iter().filter(|&&i| tokens[i].shape.is_capitalized()).count();
     // A lone head word ("the Department") only refers to a named party.
     let ends_org = exactly(&cues.suffixes, tokens[last].span) || (capitalized > 1 && covered(&cues.heads, tokens[last].span));
+    let connector = |i: usize| connector(doc, &tokens[i]);
     let head_before_of = idx.windows(2).any(|w| {
-        matches!(doc.str(tokens[w[1]].span), "of" | "for") && covered(&cues.heads, tokens[w[0]].span)
+        matches!(connector(w[1]), "of" | "for") && covered(&cues.heads, tokens[w[0]].span)
     });
     // "Dale Pruett and Nina Aldana" are two; "Securities and Exchange
     // Commission" and "Department of Housing and Urban Development" are one;
     // "and the" or a legal suffix before "and" always separates two names.
-    let and_at = idx.iter().position(|&i| matches!(doc.str(tokens[i].span), "and" | "or"));
+    let and_at = idx.iter().position(|&i| matches!(connector(i), "and" | "or"));
     let separates = and_at.is_some_and(|a| {
         let next_the = idx.get(a + 1).is_some_and(|&i| matches!(doc.str(tokens[i].span), "the" | "The"));
         let suffix_before = a > 0 && exactly(&cues.suffixes, tokens[idx[a - 1]].span);
@@ -536,7 +545,7 @@ fn classify(doc: &Document<'_>, cues: &Cues, idx: &[usize], after_title: bool, o
     // "R. Carter Vance of the Denver Regional Office": a person, then an
     // organization.
     // "Walker J. Ostby of Bozeman": a person and a home town.
-    if let Some(cut) = idx.iter().position(|&i| doc.str(tokens[i].span) == "of").filter(|&c| c >= 2) {
+    if let Some(cut) = idx.iter().position(|&i| connector(i) == "of").filter(|&c| c >= 2) {
         let right = chunk_span(tokens, &idx[cut + 1..]);
         let from_place = exactly(&cues.places, right);
         if person_name(doc, cues, &idx[..cut]) || (from_place && name_shaped(doc, &idx[..cut])) {
@@ -625,14 +634,14 @@ fn name_shaped(doc: &Document<'_>, idx: &[usize]) -> bool {
 /// initial ("Corwin E. Haddad") or a nickname in quotes.
 fn person_name(doc: &Document<'_>, cues: &Cues, idx: &[usize]) -> bool {
     let Some(words) = name_words(doc, idx).filter(|w| (2..=5).contains(&w.count)) else { return false };
-    // A nickname in quotes marks a person: Wei-Ting "Vince" Okada.
-    let nickname = idx.iter().any(|&i| matches!(doc.str(doc.tokens[i].span), "\"" | "\u{201c}" | "\u{ab}"));
     let (first, last) = (words.first, words.last);
-    let given_first = exactly(&cues.given, first.span);
+    // The marks in the order they cost: the shapes at hand, then a search
+    // for the first name, then a pass over the words.
     let leading_initial = first.shape == Shape::Initial && words.count >= 3;
-    let middle_initial =
-        words.count >= 3 && first.shape == Shape::Title && last.shape == Shape::Title && words.middle_initial;
-    (given_first || leading_initial || middle_initial || nickname) && last.shape == Shape::Title
+    let middle_initial = words.count >= 3 && first.shape == Shape::Title && words.middle_initial;
+    // A nickname in quotes marks a person: Wei-Ting "Vince" Okada.
+    let nickname = || idx.iter().any(|&i| matches!(doc.str(doc.tokens[i].span), "\"" | "\u{201c}" | "\u{ab}"));
+    last.shape == Shape::Title && (leading_initial || middle_initial || exactly(&cues.given, first.span) || nickname())
 }
 
 /// A name reduced for comparison: lower case, no possessive, no legal suffix,
@@ -1791,6 +1800,21 @@ mod tests {
             for w in &words {
                 let filed: Vec<usize> = Index::get(index.words_filed(), w).collect();
                 prop_assert_eq!(filed, all_words.get(w.as_str()).cloned().unwrap_or_default(), "{:?} {}", names, w);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parties_connector_tells_connectors_as_the_text_does(
+            words in proptest::collection::vec("and|or|of|for|And|OF|For|\u{e9}t\u{e9}|\u{c9}mile|\u{f6}f|a|I|U\\.S\\.|,|\"|42|andy", 0..12),
+        ) {
+            let text = words.join(" ");
+            let doc = Document::new(&text, &Abbreviations::default());
+            for t in &doc.tokens {
+                for w in ["and", "or", "of", "for"] {
+                    prop_assert_eq!(connector(&doc, t) == w, doc.str(t.span) == w, "{:?} {:?}", text, t);
+                }
             }
         }
     }
