@@ -882,7 +882,8 @@ impl<'a> Entity<'a> {
 }
 
 /// Entities filed under one name, in the order they were filed; the first
-/// is kept inline, as most names name one.
+/// is kept inline, as most names name one. An entity may be filed twice
+/// (see [`Ids::push`]).
 struct Ids {
     first: usize,
     rest: Vec<usize>,
@@ -893,8 +894,13 @@ impl Ids {
         std::iter::once(self.first).chain(self.rest.iter().copied())
     }
 
-    fn push_unique(&mut self, e: usize) {
-        if self.first != e && !self.rest.contains(&e) {
+    /// Files `e`, unless it was the last filed. Every lookup takes the
+    /// first entity filed that fits, or the greatest or latest mentioned,
+    /// and a later repeat changes none of these; looking for `e` among all
+    /// the entities filed under a common word ("holdings") made filing
+    /// quadratic in the number of organizations.
+    fn push(&mut self, e: usize) {
+        if self.rest.last().copied().unwrap_or(self.first) != e {
             self.rest.push(e);
         }
     }
@@ -932,8 +938,9 @@ struct Index<'a> {
     scratch: String,
 }
 
-fn push_unique<'a>(map: &mut Map<&'a str, Ids>, key: &'a str, e: usize) {
-    map.entry(key).and_modify(|ids| ids.push_unique(e)).or_insert(Ids { first: e, rest: Vec::new() });
+/// Files entity `e` under `key` in `map`.
+fn file<'a>(map: &mut Map<&'a str, Ids>, key: &'a str, e: usize) {
+    map.entry(key).and_modify(|ids| ids.push(e)).or_insert(Ids { first: e, rest: Vec::new() });
 }
 
 impl<'a> Index<'a> {
@@ -943,12 +950,12 @@ impl<'a> Index<'a> {
             return;
         }
         entities[e].keys.push(k);
-        push_unique(&mut self.by_key, k, e);
+        file(&mut self.by_key, k, e);
         let several = several_words(k);
         match entities[e].kind {
             Kind::Organization => {
                 if several {
-                    push_unique(&mut self.by_first, first_word(k), e);
+                    file(&mut self.by_first, first_word(k), e);
                 }
                 self.unfiled.push((e, k));
                 if !self.asked_initials.is_empty() {
@@ -956,13 +963,13 @@ impl<'a> Index<'a> {
                     if self.scratch.chars().nth(1).is_some()
                         && let Some(&initials) = self.asked_initials.get(self.scratch.as_str())
                     {
-                        push_unique(&mut self.by_initials, initials, e);
+                        file(&mut self.by_initials, initials, e);
                     }
                 }
             }
             Kind::Person => {
                 if several {
-                    push_unique(&mut self.by_last, last_word(k), e);
+                    file(&mut self.by_last, last_word(k), e);
                 }
             }
         }
@@ -974,7 +981,7 @@ impl<'a> Index<'a> {
     fn words_filed(&mut self) -> &Map<&'a str, Ids> {
         for (e, k) in self.unfiled.drain(..) {
             for w in k.split(' ') {
-                push_unique(&mut self.by_word, w, e);
+                file(&mut self.by_word, w, e);
             }
         }
         &self.by_word
