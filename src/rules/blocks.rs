@@ -1,16 +1,17 @@
 //! Text classified 64 bytes at a time into bit masks, one bit a byte (byte
 //! `i` of a block is bit `i`), for the walks that look for word starts:
-//! the phrase lookup and the regex candidate scan. Testing byte by byte
+//! the phrase lookup and the regex candidate scan, and for the segmenter's
+//! word ends. Testing byte by byte
 //! branched at every word boundary, unpredictably, and cost more than the
 //! work that followed. On x86_64 a block is read sixteen bytes at a time
 //! with SSE2, which every x86_64 processor has; elsewhere byte by byte.
 
 /// How many bytes of text [`Classes`] describes.
-pub(super) const BLOCK: usize = 64;
+pub(crate) const BLOCK: usize = 64;
 
 /// Which bytes of a block are what.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
-pub(super) struct Classes {
+pub(crate) struct Classes {
     /// ASCII letters and digits.
     pub alphanumeric: u64,
     /// `_`, which `(?-u:\b)` counts as part of a word.

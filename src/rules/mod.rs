@@ -2,7 +2,7 @@
 //! phrases into a table by first word and the regexes once, and finding all
 //! raw matches in a text. The format is documented in `rules/README.md`.
 
-mod blocks;
+pub(crate) mod blocks;
 mod builtin;
 mod entity_ruler;
 pub mod example;
