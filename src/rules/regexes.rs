@@ -10,7 +10,8 @@
 //! with, then its lazy DFA. A regex whose matches do not begin with a short
 //! list of literals at a word boundary still searches the whole text on its
 //! own, once the text is seen to hold a rarer part that every match of it
-//! must contain, when it has one.
+//! must contain, when it has one: found by the same walk when that part
+//! begins at a word boundary, else by a search of its own.
 //!
 //! The matches are exactly those of `find_iter`: a rule's candidate starts
 //! are tried in text order, skipping those inside its previous match, and
@@ -74,8 +75,14 @@ pub struct RuleRegex {
     regex: Regex,
     /// Set when the regex is tried only at candidate starts.
     anchored: Option<Starts>,
-    /// For a regex that searches on its own: a part of every match, which
-    /// the text is searched for first (see [`required_part`]).
+    /// For a regex that searches on its own: a part of every match that
+    /// begins at a word boundary, which the walk looks for at its candidate
+    /// starts (see [`word_part`]); the regex searches a text only when it
+    /// is found there.
+    part: Option<Starts>,
+    /// For a regex that searches on its own and has no such part: a part of
+    /// every match, which the text is searched for first (see
+    /// [`required_part`]).
     required: Option<Regex>,
 }
 
@@ -107,15 +114,24 @@ impl RuleRegex {
         // over the match alone, where the backtracker does well: it needs
         // no lazy DFAs or one-pass DFA (nor their compile time) of its own.
         let regex = meta_regex(&hir, starts.is_none())?;
-        let (anchored, required) = match starts {
+        let (anchored, part, required) = match starts {
             Some(starts) => {
                 let forward = forward_dfa(&hir)?;
                 let groups_by_bytes = looks_only_at_ascii_words(forward.get_nfa().look_set_any());
-                (Some(Starts { starts, forward, groups_by_bytes }), None)
+                (Some(Starts { starts, forward, groups_by_bytes }), None, None)
             }
-            None => (None, required_part(&hir).map(|part| meta_regex(&part, true)).transpose()?),
+            None => match word_part(&hir) {
+                Some((part, starts)) => (None, Some(Starts { starts, forward: forward_dfa(&part)?, groups_by_bytes: false }), None),
+                None => (None, None, required_part(&hir).map(|part| meta_regex(&part, true)).transpose()?),
+            },
         };
-        Ok(RuleRegex { regex, anchored, required })
+        Ok(RuleRegex { regex, anchored, part, required })
+    }
+
+    /// What the walk over the text looks for at candidate starts for this
+    /// regex: its matches, or the part of them that tells it to search.
+    fn walked(&self) -> Option<&Starts> {
+        self.anchored.as_ref().or(self.part.as_ref())
     }
 
     /// The index of the capture group called `name`. A rule has a handful
@@ -191,7 +207,7 @@ pub struct RegexScan {
 impl RegexScan {
     /// The scanner of `regexes`, in the order `find` reports them.
     pub fn new(regexes: &[&RuleRegex]) -> RegexScan {
-        let leads: Vec<Lead> = regexes.iter().map(|r| r.anchored.as_ref().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect();
+        let leads: Vec<Lead> = regexes.iter().map(|r| r.walked().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect();
         let leads = LeadTable::new(&leads);
         let mut scan = RegexScan {
             bucket: vec![0; 1 << 16],
@@ -205,7 +221,7 @@ impl RegexScan {
         // Regexes share literals ("the", month names): each literal is
         // compared once per candidate, then tried for all its regexes.
         let mut literals: Vec<(&[u8], usize)> =
-            regexes.iter().enumerate().flat_map(|(i, r)| r.anchored.iter().flat_map(|a| &a.starts).map(move |l| (l.as_slice(), i))).collect();
+            regexes.iter().enumerate().flat_map(|(i, r)| r.walked().into_iter().flat_map(|a| &a.starts).map(move |l| (l.as_slice(), i))).collect();
         literals.sort_unstable();
         for group in literals.chunk_by(|a, b| a.0 == b.0) {
             let literal = group[0].0;
@@ -240,7 +256,10 @@ impl RegexScan {
         // candidate is kept: only the matches, which are reported anyway.
         let mut scratch = self.scratch.get();
         let tries = &mut *scratch;
-        tries.iter_mut().for_each(|t| t.next = 0);
+        tries.iter_mut().for_each(|t| {
+            t.next = 0;
+            t.holds_part = false;
+        });
         self.each_candidate(text, |i, start| tries[i].try_at(regexes[i], text, start));
         for (i, (r, tries)) in regexes.iter().zip(tries.iter_mut()).enumerate() {
             if r.anchored.is_some() {
@@ -249,7 +268,7 @@ impl RegexScan {
                 tries.matches.shrink_to(KEPT_MATCHES);
                 continue;
             }
-            if r.required.as_ref().is_some_and(|part| !part.is_match(text)) {
+            if (r.part.is_some() && !tries.holds_part) || r.required.as_ref().is_some_and(|part| !part.is_match(text)) {
                 continue;
             }
             for m in r.regex.find_iter(text) {
@@ -313,6 +332,8 @@ struct Tries {
     caps: Captures,
     /// Candidates before this are inside a match (or were tried already).
     next: usize,
+    /// For a regex with a [`word_part`]: the walk found it in the text.
+    holds_part: bool,
     matches: Vec<Vec<Option<Span>>>,
     /// The groups of matches seen before, relative to the match start, by
     /// [`seen_key`]. News repeats its dates ("2019", "last week",
@@ -334,6 +355,7 @@ impl Tries {
                 cache: None,
                 caps: Captures::all(groups.clone()),
                 next: 0,
+                holds_part: false,
                 matches: Vec::new(),
                 seen: HashMap::default(),
             };
@@ -342,16 +364,25 @@ impl Tries {
     }
 
     /// Tries `regex` at the candidate `start`, unless a match of it
-    /// already covers `start`.
+    /// already covers `start`; for a regex with a [`word_part`], looks
+    /// for that part there, until it is found once.
     fn try_at(&mut self, regex: &RuleRegex, text: &str, start: usize) {
-        let Some(anchored) = &regex.anchored else { return };
+        let Some(walked) = regex.walked() else { return };
         if start < self.next {
             return;
         }
         self.next = start + 1;
-        let cache = self.cache.get_or_insert_with(|| anchored.forward.create_cache());
+        let cache = self.cache.get_or_insert_with(|| walked.forward.create_cache());
+        if regex.anchored.is_none() {
+            // A lazy DFA that gave up counts as found: the search decides.
+            if walk(&walked.forward, cache, text.as_bytes(), start) != Some(None) {
+                self.holds_part = true;
+                self.next = usize::MAX;
+            }
+            return;
+        }
         if let Some(end) = regex.match_end_at(text, start, cache) {
-            let groups = self.groups_of(regex, anchored, text, start, end);
+            let groups = self.groups_of(regex, walked, text, start, end);
             self.matches.push(groups);
             self.next = end;
         }
@@ -711,6 +742,48 @@ fn starts_with_ascii_word_boundary(hir: &Hir) -> bool {
     }
 }
 
+/// A part of every match of `hir` that begins at an ASCII word boundary,
+/// and its literals: the rest of a concatenation from an item that must
+/// match something, when the part begins with a short list of literals
+/// that begin with a word byte and the items before it end in a byte that
+/// is none (`(?:^|[\s(])United States`, the `90s` of `(?:the\s+)?'90s`).
+/// Its matches are then among the walk's candidate starts, so the walk
+/// finds whether a text holds it at little more than the cost of the
+/// literals, where a search of its own read the whole text.
+fn word_part(hir: &Hir) -> Option<(Hir, Vec<Vec<u8>>)> {
+    let HirKind::Concat(items) = without_captures(hir).into_kind() else { return None };
+    let mandatory = |item: &Hir| item.properties().minimum_len().is_some_and(|n| n > 0);
+    (1..items.len())
+        .filter(|&k| mandatory(&items[k]) && ends_off_word(&items[k - 1]))
+        .map(|k| Hir::concat(items[k..].to_vec()))
+        .filter(|part| !repeats_words(part))
+        .find_map(|part| {
+            let literals = start_literals(&part).filter(|literals| literals.iter().all(|l| ASCII_WORD[usize::from(l[0])]))?;
+            Some((part, literals))
+        })
+}
+
+/// True when every match of `hir` ends in a byte that is not an ASCII word
+/// byte, or is empty at the start of the text: what follows it, when it
+/// begins with a word byte, begins at a word boundary. (A non-ASCII
+/// character ends in a continuation byte, never a word byte.)
+fn ends_off_word(hir: &Hir) -> bool {
+    let off_word = |c: char| !u8::try_from(c).is_ok_and(|b| ASCII_WORD[usize::from(b)]);
+    match hir.kind() {
+        HirKind::Literal(literal) => literal.0.last().is_some_and(|&b| !ASCII_WORD[usize::from(b)]),
+        HirKind::Class(Class::Unicode(class)) => class.ranges().iter().all(|r| (r.start()..=r.end()).take_while(char::is_ascii).all(off_word)),
+        HirKind::Class(Class::Bytes(class)) => class.ranges().iter().all(|r| (r.start()..=r.end()).all(|b| !ASCII_WORD[usize::from(b)])),
+        HirKind::Look(look) => *look == hir::Look::Start,
+        HirKind::Repetition(r) => r.min > 0 && ends_off_word(&r.sub),
+        HirKind::Capture(c) => ends_off_word(&c.sub),
+        // A match that ends with an empty match at the start of the text is
+        // empty there too.
+        HirKind::Concat(items) => items.last().is_some_and(ends_off_word),
+        HirKind::Alternation(items) => items.iter().all(ends_off_word),
+        HirKind::Empty => false,
+    }
+}
+
 /// A part of every match of `hir` that is rarer than its start: the rest
 /// of a concatenation from its first item that must match something and
 /// begins with a short list of literals of two bytes or more, when items
@@ -910,6 +983,22 @@ mod tests {
         for pattern in [r"(?-u:\b)in\s+May", r"(?-u:\b)(?:[Tt]he\s+)?(?:19|20)\d\d", r"(?-u:\b)v\.[\s-]+\d{1,3}", r"(?-u:\b)State of [A-Z][a-z_0-9]+"] {
             assert!(RuleRegex::new(pattern).expect("compiles").anchored.is_some(), "{pattern}");
         }
+    }
+
+    #[test]
+    fn regexes_that_search_on_their_own_look_for_a_part_at_word_boundaries() {
+        let part = |pattern: &str| {
+            let regex = RuleRegex::new(pattern).expect("compiles");
+            assert!(regex.anchored.is_none(), "{pattern}");
+            regex.part.map(|p| p.starts.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(part(r"(?:^|[\s(])(?P<m>United States|USA)\s+v"), Some(vec!["USA".to_string(), "United States".to_string()]));
+        let decades = part(r"(?P<d>(?:[Tt]he\s+)?(?:(?P<mod>[Ee]arly|[Mm]id)[\s-]+)?['’](?P<decade>[0-9]0)s)(?-u:\b)").expect("a part");
+        assert_eq!(decades, (0..10).map(|d| format!("{d}0s")).collect::<Vec<_>>());
+        // What comes before may end in a word byte, or be empty anywhere.
+        assert_eq!(part(r"(?:^|[\sa])United States"), None);
+        assert_eq!(part(r"(?:x\s)?United States"), None);
+        assert_eq!(part(r"(?:^|\s|)United States"), None);
     }
 
     #[test]
