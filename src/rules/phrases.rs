@@ -346,7 +346,10 @@ impl PhraseTable {
                 let start = base + start;
                 let (end, hash, head) = ascii_word(&block, bytes, base, start).unwrap_or_else(|| word_at(lower, start));
                 if let Some([exact, folded]) = self.words.get_headed(&bytes[start..end], hash, || head) {
-                    let mut report = |len: usize, rule: usize| {
+                    // Takes `start` by value: borrowed, it lived on the
+                    // stack, stored there for every word of the walk.
+                    let found = &mut found;
+                    let mut report = move |len: usize, rule: usize| {
                         if text.is_char_boundary(start + len) && ends_word(text, start + len) {
                             found(rule, Span::new(start, start + len));
                         }
