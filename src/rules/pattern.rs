@@ -164,6 +164,12 @@ pub const MAX_TOKENS: usize = 64;
 #[derive(Debug)]
 pub struct TokenPattern {
     specs: Vec<Spec>,
+    /// The specs that may be skipped (`?`, `*`) and those that may take
+    /// another token after one (`*`, `+`), as bit sets by index: a token
+    /// moves all states at once, where asking each spec's `op` stepped
+    /// over every spec for every token.
+    optional: u64,
+    repeats: u64,
 }
 
 impl TokenPattern {
@@ -204,7 +210,28 @@ impl TokenPattern {
                 op: s.op,
             });
         }
-        Ok(TokenPattern { specs: out })
+        let ops = |wanted: &[Op]| out.iter().enumerate().filter(|(_, spec)| wanted.contains(&spec.op)).fold(0, |bits, (s, _)| bits | 1 << s);
+        let (optional, repeats) = (ops(&[Op::Optional, Op::Any]), ops(&[Op::Any, Op::Many]));
+        Ok(TokenPattern { specs: out, optional, repeats })
+    }
+
+    /// `states` and every state they reach by skipping optional specs:
+    /// shifted on until nothing changes, a step or two.
+    fn skip_optional(&self, states: u64) -> u64 {
+        let mut closed = states;
+        loop {
+            let more = closed | (closed & self.optional) << 1;
+            if more == closed {
+                return closed;
+            }
+            closed = more;
+        }
+    }
+
+    /// The states after a token that the specs in `accepted` accept: each
+    /// moves on, and one that repeats may also stay.
+    fn advance(&self, accepted: u64) -> u64 {
+        accepted << 1 | accepted & self.repeats
     }
 
     /// Whether `spec` accepts `token` of `doc`, whose lower-cased form is
@@ -232,17 +259,12 @@ impl TokenPattern {
         // Reachable specs as a bit set (`compile` caps a pattern at 63
         // specs; bit `len` means "matched"), walked token by token from the
         // one after `start`, which the first spec (never optional) took.
-        let mut states: u64 = if matches!(self.specs[0].op, Op::Any | Op::Many) { 0b11 } else { 0b10 };
+        let mut states: u64 = 0b10 | self.repeats & 1;
         let mut best = None;
         let mut t = start + 1;
         loop {
             // Optional specs may be skipped without consuming a token.
-            let mut closed = states;
-            for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && matches!(spec.op, Op::Optional | Op::Any) {
-                    closed |= 1 << (s + 1);
-                }
-            }
+            let closed = self.skip_optional(states);
             if closed & (1 << self.specs.len()) != 0 {
                 best = Some(t);
             }
@@ -254,15 +276,17 @@ impl TokenPattern {
             }
             let Some(tok) = tokens.get(t).filter(|tok| tok.sentence == sentence) else { break };
             let lower = Lower::of(ascii_lower, tok.span);
-            let mut next: u64 = 0;
-            for (s, spec) in self.specs.iter().enumerate() {
-                if closed & (1 << s) != 0 && self.accepts(spec, doc, tok, &lower, false) {
-                    next |= 1 << (s + 1);
-                    if matches!(spec.op, Op::Any | Op::Many) {
-                        next |= 1 << s;
-                    }
+            // Only the reachable specs are asked, not the state "matched".
+            let mut ask = closed & !(u64::MAX << self.specs.len());
+            let mut accepted: u64 = 0;
+            while ask != 0 {
+                let s = ask.trailing_zeros() as usize;
+                ask &= ask - 1;
+                if self.accepts(&self.specs[s], doc, tok, &lower, false) {
+                    accepted |= 1 << s;
                 }
             }
+            let next = self.advance(accepted);
             if next == 0 {
                 break;
             }
@@ -462,6 +486,39 @@ mod tests {
             let alone: Vec<(usize, Span)> =
                 patterns.iter().enumerate().flat_map(|(p, pattern)| pattern.find(&doc, &ascii_lower).into_iter().map(move |s| (p, s))).collect();
             proptest::prop_assert_eq!(PatternStarts::new(&patterns).find(&patterns, &doc, &ascii_lower), alone);
+        }
+    }
+
+    proptest::proptest! {
+        /// Moving all states at once by the bit sets of ops agrees with
+        /// asking each spec's op in turn.
+        #[test]
+        fn states_move_as_each_spec_moves_them(
+            ops in proptest::collection::vec(0..5usize, 1..10),
+            states in proptest::prelude::any::<u64>(),
+            accepted in proptest::prelude::any::<u64>(),
+        ) {
+            let specs: Vec<TokenSpec> = ops.iter().map(|&op| spec(0, &[0], op)).collect();
+            let Ok(pattern) = TokenPattern::compile(&specs) else { return Ok(()) };
+            let len = pattern.specs.len();
+            let (states, accepted) = (states & !(u64::MAX << (len + 1)), accepted & !(u64::MAX << len));
+            let mut closed = states;
+            for (s, spec) in pattern.specs.iter().enumerate() {
+                if closed & (1 << s) != 0 && matches!(spec.op, Op::Optional | Op::Any) {
+                    closed |= 1 << (s + 1);
+                }
+            }
+            proptest::prop_assert_eq!(pattern.skip_optional(states), closed);
+            let mut next: u64 = 0;
+            for (s, spec) in pattern.specs.iter().enumerate() {
+                if accepted & (1 << s) != 0 {
+                    next |= 1 << (s + 1);
+                    if matches!(spec.op, Op::Any | Op::Many) {
+                        next |= 1 << s;
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(pattern.advance(accepted), next);
         }
     }
 
