@@ -315,8 +315,8 @@ impl PhraseTable {
     #[inline(always)]
     fn begins_shared(&self, list: &List, text: &[u8]) -> bool {
         let shared = list.shared as usize;
-        let checked = shared.min(8);
-        same(&self.bytes[list.start as usize..][checked..shared], &text[checked..shared])
+        // Most lists share eight bytes or fewer: nothing is left to slice.
+        shared <= 8 || same(&self.bytes[list.start as usize..][8..shared], &text[8..shared])
     }
 
     /// The phrases of `list`, which holds two or more (a list of one has
