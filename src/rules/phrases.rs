@@ -345,7 +345,7 @@ impl PhraseTable {
             while let Some(start) = next_word(&block, i - base) {
                 let start = base + start;
                 let (end, hash, head) = ascii_word(&block, bytes, base, start).unwrap_or_else(|| word_at(lower, start));
-                if let Some([exact, folded]) = self.words.get_headed(&bytes[start..end], hash, || head) {
+                if let Some([exact, folded]) = self.words.get_headed(hash, || (&bytes[start..end], head)) {
                     // Takes `start` by value: borrowed, it lived on the
                     // stack, stored there for every word of the walk.
                     let found = &mut found;
@@ -654,19 +654,21 @@ impl<V> WordMap<V> {
     /// The value of `word`, whose hash is `hash`.
     #[inline(always)]
     pub(crate) fn get(&self, word: &[u8], hash: u64) -> Option<&V> {
-        self.get_headed(word, hash, || load_head(word))
+        self.get_headed(hash, || (word, load_head(word)))
     }
 
-    /// [`get`](Self::get), given how to have `head`, the [`load_head`] of
-    /// `word`: a caller may have read it with the word, and a word the
-    /// filter turns away needs none.
+    /// [`get`](Self::get), given how to have the word and its
+    /// [`load_head`]: a caller may have read the head with the word, and a
+    /// word the filter turns away needs neither, not even its slice's
+    /// bounds checked.
     #[inline(always)]
-    fn get_headed(&self, word: &[u8], hash: u64, head: impl FnOnce() -> u64) -> Option<&V> {
+    fn get_headed<'w>(&self, hash: u64, word: impl FnOnce() -> (&'w [u8], u64)) -> Option<&V> {
         let bit = self.filter_bit(hash);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        match self.find(word, hash, head()) {
+        let (word, head) = word();
+        match self.find(word, hash, head) {
             Ok(index) => Some(&self.entries[index].value),
             Err(_) => None,
         }
