@@ -335,29 +335,41 @@ impl PhraseTable {
     /// up in it.
     pub fn find(&self, text: &str, lower: &str, mut found: impl FnMut(usize, Span)) {
         let bytes = lower.as_bytes();
+        // A block's words that begin phrases, as their start and lists: at
+        // most one a byte. Set up once per text, not per block.
+        let none = [List::default(); 2];
+        let mut begun = [(0, &none); BLOCK];
         let mut i = 0;
         // The text is classified 64 bytes at a time, the block starting
         // where the last one's words ran out; each word is then found with
-        // a few bit operations.
+        // a few bit operations. The block's words are walked and looked up
+        // first, then the phrases of those found are matched: apart, the
+        // walk keeps its state in registers, which matching and reporting
+        // spilled to the stack for every word when done in the walk.
         while i < bytes.len() {
             let block = Classes::at(bytes, i);
             let base = i;
+            let mut n = 0;
             while let Some(start) = next_word(&block, i - base) {
                 let start = base + start;
                 let (end, hash, head) = ascii_word(&block, bytes, base, start).unwrap_or_else(|| word_at(lower, start));
-                if let Some([exact, folded]) = self.words.get_headed(hash, || (&bytes[start..end], head)) {
-                    // Takes `start` by value: borrowed, it lived on the
-                    // stack, stored there for every word of the walk.
-                    let found = &mut found;
-                    let mut report = move |len: usize, rule: usize| {
-                        if text.is_char_boundary(start + len) && ends_word(text, start + len) {
-                            found(rule, Span::new(start, start + len));
-                        }
-                    };
-                    self.each_prefix(exact, &text.as_bytes()[start..], &mut report);
-                    self.each_prefix(folded, &bytes[start..], &mut report);
+                if let Some(lists) = self.words.get_headed(hash, || (&bytes[start..end], head)) {
+                    begun[n] = (start, lists);
+                    n += 1;
                 }
                 i = end;
+            }
+            for &(start, [exact, folded]) in &begun[..n] {
+                // In the walk's order, as before. Takes `start` by value:
+                // borrowed, it lived on the stack.
+                let found = &mut found;
+                let mut report = move |len: usize, rule: usize| {
+                    if text.is_char_boundary(start + len) && ends_word(text, start + len) {
+                        found(rule, Span::new(start, start + len));
+                    }
+                };
+                self.each_prefix(exact, &text.as_bytes()[start..], &mut report);
+                self.each_prefix(folded, &bytes[start..], &mut report);
             }
             i = i.max(base + BLOCK);
         }
