@@ -8,7 +8,8 @@
 //! known without a table; any other text goes to the crate. The fast path
 //! finds words and sentence bounds in one walk, reads ASCII bytes by table
 //! (runs of letters and digits from 64-byte blocks' bit masks) and decodes
-//! only the other characters. Property tests check that both give the same boundaries.
+//! only the other characters. Property tests check that both give the same
+//! boundaries.
 
 use crate::rules::blocks::{Classes, BLOCK};
 use unicode_segmentation::UnicodeSegmentation;
