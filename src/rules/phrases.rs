@@ -42,7 +42,7 @@ pub struct PhraseTable {
 }
 
 /// Where one first word's phrases of one kind are in a [`PhraseTable`].
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct List {
     /// The bits of the first eight bytes (as [`load_head`] reads them)
     /// that every phrase has, and which of them are set: one comparison
@@ -78,6 +78,11 @@ const LOW_BYTES: [u64; 9] = {
 };
 
 impl List {
+    /// A list of no phrases: no bits are agreed, yet it wants one set, so
+    /// that [`may_begin`](Self::may_begin) turns every text away without
+    /// asking its length.
+    const NONE: List = List { want: u64::MAX, care: 0, first_or_rule: 0, len: 0, start: 0, shared: 0 };
+
     /// False when text whose first eight bytes (as [`load_head`] reads
     /// them) are `chunk` begins with no phrase of the list: it differs
     /// from all of them in a bit of their first eight bytes that they all
@@ -262,7 +267,7 @@ impl PhraseTable {
     /// Appends a list of phrases, sorted, that share a first word and case
     /// rule, and says where it is.
     fn push_list(&mut self, run: &[(&[u8], usize)]) -> List {
-        let (Some(&(first, _)), Some(&(last, _))) = (run.first(), run.last()) else { return List::default() };
+        let (Some(&(first, _)), Some(&(last, _))) = (run.first(), run.last()) else { return List::NONE };
         // In sorted order, what the first and last share, all share.
         let shared = common_prefix(first, last);
         let start = self.bytes.len();
@@ -299,8 +304,7 @@ impl PhraseTable {
     /// `text`.
     #[inline(always)]
     fn each_prefix(&self, list: &List, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        // Most first words begin phrases of one kind only.
-        if list.len != 0 && list.may_begin(load_head(text)) && text.len() >= list.shared as usize && self.begins_shared(list, text) {
+        if list.may_begin(load_head(text)) && text.len() >= list.shared as usize && self.begins_shared(list, text) {
             match list.len {
                 // Most lists hold one phrase, which is all shared: no search.
                 1 => found(list.shared as usize, list.first_or_rule as usize),
@@ -335,15 +339,16 @@ impl PhraseTable {
     /// up in it.
     pub fn find(&self, text: &str, lower: &str, mut found: impl FnMut(usize, Span)) {
         let bytes = lower.as_bytes();
-        // A block's words that begin phrases, as their start and lists: at
-        // most one a byte. Set up once per text, not per block.
-        let none = [List::default(); 2];
+        // A block's words that may begin phrases, as their start and lists:
+        // at most one a byte. Set up once per text, not per block.
+        let none = [List::NONE; 2];
         let mut begun = [(0, &none); BLOCK];
         let mut i = 0;
         // The text is classified 64 bytes at a time, the block starting
         // where the last one's words ran out; each word is then found with
         // a few bit operations. The block's words are walked and looked up
-        // first, then the phrases of those found are matched: apart, the
+        // first, those found kept when the text there may begin one of
+        // their phrases, then the phrases of those kept are matched: apart, the
         // walk keeps its state in registers, which matching and reporting
         // spilled to the stack for every word when done in the walk.
         while i < bytes.len() {
@@ -353,7 +358,9 @@ impl PhraseTable {
             while let Some(start) = next_word(&block, i - base) {
                 let start = base + start;
                 let (end, hash, head) = ascii_word(&block, bytes, base, start).unwrap_or_else(|| word_at(lower, start));
-                if let Some(lists) = self.words.get_headed(hash, || (&bytes[start..end], head)) {
+                if let Some(lists) = self.words.get_headed(hash, || (&bytes[start..end], head))
+                    && may_begin_either(lists, &text.as_bytes()[start..], &bytes[start..])
+                {
                     begun[n] = (start, lists);
                     n += 1;
                 }
@@ -374,6 +381,14 @@ impl PhraseTable {
             i = i.max(base + BLOCK);
         }
     }
+}
+
+/// False when the text at a word begins with no phrase of its `lists`
+/// (case-sensitive, case-insensitive), given the text there and lower-cased:
+/// half the words that begin phrases ("in", "a", "court") are
+/// turned away here, before they are kept for matching.
+fn may_begin_either([exact, folded]: &[List; 2], text: &[u8], lower: &[u8]) -> bool {
+    exact.may_begin(load_head(text)) || folded.may_begin(load_head(lower))
 }
 
 /// The offset of the first byte at or after `at` of `block` that is not a
@@ -997,6 +1012,14 @@ mod tests {
             let (want, care) = agreed_bits(phrases.iter().map(String::as_bytes));
             let text = format!("{}{after}", phrases[pick % phrases.len()]);
             prop_assert_eq!(load_head(text.as_bytes()) & care, want);
+        }
+    }
+
+    proptest! {
+        /// The list of no phrases turns every text away.
+        #[test]
+        fn no_text_may_begin_the_empty_list(chunk in any::<u64>()) {
+            prop_assert!(!List::NONE.may_begin(chunk));
         }
     }
 
