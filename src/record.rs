@@ -267,19 +267,35 @@ impl WriteJson for str {
 }
 
 /// Whether serde_json escapes any of `bytes`: a control character, `"` or
-/// `\`. Sixteen bytes at a time, the last few padded with spaces.
+/// `\\`.
 fn needs_escape(bytes: &[u8]) -> bool {
-    let (blocks, tail) = bytes.as_chunks::<16>();
-    let mut last = [b' '; 16];
-    last[..tail.len()].copy_from_slice(tail);
-    blocks.iter().chain([&last]).any(block_needs_escape)
+    first_escape(bytes).is_some()
 }
 
-/// Whether any of sixteen bytes is below 0x20, `"` or `\`. Written with
-/// SSE2 (part of every x86_64): one compare per kind of byte for all
-/// sixteen, where the portable form takes two words of bit tricks.
+/// Where the first byte is that a JSON string cannot hold as it is: a
+/// control character, `"` or `\\`. Sixteen bytes at a time, the last few
+/// padded with spaces. The writer asks it whether a string needs escaping;
+/// the reader, where a string of a JSON Lines record ends or has an escape.
+pub(crate) fn first_escape(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(block) = bytes[at..].first_chunk::<16>() {
+        let mask = escape_mask(block);
+        if mask != 0 {
+            return Some(at + mask.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    let mut last = [b' '; 16];
+    last[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+    let mask = escape_mask(&last);
+    (mask != 0).then(|| at + mask.trailing_zeros() as usize)
+}
+
+/// Which of sixteen bytes are below 0x20, `"` or `\\`: bit `i` for byte `i`.
+/// Written with SSE2 (part of every x86_64): one compare per kind of byte
+/// for all sixteen.
 #[cfg(target_arch = "x86_64")]
-fn block_needs_escape(block: &[u8; 16]) -> bool {
+fn escape_mask(block: &[u8; 16]) -> u32 {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     // SAFETY: SSE2 is enabled on every x86_64 target, and the load reads
     // the block's 16 bytes, which `loadu` takes at any alignment.
@@ -289,30 +305,18 @@ fn block_needs_escape(block: &[u8; 16]) -> bool {
         let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
         let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
         let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) != 0
+        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
     }
 }
 
-/// `block_needs_escape` without SSE2: two words of eight bytes.
+/// `escape_mask` without SSE2, byte by byte.
 #[cfg(any(test, not(target_arch = "x86_64")))]
-fn block_needs_escape_portable(block: &[u8; 16]) -> bool {
-    block.as_chunks::<8>().0.iter().any(|word| word_needs_escape(u64::from_le_bytes(*word)))
+fn escape_mask_portable(block: &[u8; 16]) -> u32 {
+    block.iter().enumerate().filter(|(_, b)| **b < 0x20 || **b == b'"' || **b == b'\\').map(|(i, _)| 1 << i).sum()
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-use block_needs_escape_portable as block_needs_escape;
-
-/// Whether any of eight bytes is below 0x20, `"` or `\`.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn word_needs_escape(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte is below `n` (n <= 0x80): the lowest such byte
-    // borrows into its own high bit, and `!x` drops bytes of 0x80 and up.
-    // Bytes above it may be flagged wrongly: exact for the word, not per byte.
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1) != 0
-}
+use escape_mask_portable as escape_mask;
 
 impl WriteJson for String {
     fn write(&self, w: &mut Json) {
@@ -654,8 +658,13 @@ mod tests {
         }
 
         #[test]
-        fn record_escape_test_of_a_block_is_that_of_the_portable_one(block in proptest::array::uniform16(select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff]))) {
-            prop_assert_eq!(block_needs_escape(&block), block_needs_escape_portable(&block));
+        fn record_first_escape_is_that_of_each_byte(bytes in prop_oneof![any::<Vec<u8>>(), vec(select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff]), 0..40)]) {
+            prop_assert_eq!(first_escape(&bytes), bytes.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\'));
+        }
+
+        #[test]
+        fn record_escape_mask_of_a_block_is_that_of_the_portable_one(block in proptest::array::uniform16(select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff]))) {
+            prop_assert_eq!(escape_mask(&block), escape_mask_portable(&block));
         }
 
         #[test]
