@@ -86,15 +86,27 @@ impl Extractor {
             self.options.explain.then(|| rule.and_then(|r| rules.rules.get(r)).map_or(fallback.to_string(), |r| r.id.clone()))
         };
         let name_of = |i: &usize| found_parties.list.get(*i).map(|p| p.name.clone()).unwrap_or_default();
+        // The cases first: they copy the names that the parties then give up.
+        let cases = found_cases
+            .list
+            .into_iter()
+            .map(|c| CaseOut {
+                plaintiffs: c.plaintiffs.iter().map(name_of).collect(),
+                defendants: c.defendants.iter().map(name_of).collect(),
+                court: c.court,
+                filed: c.filed,
+                subject: c.subject,
+            })
+            .collect();
         Record {
             id: article.id.clone(),
             reference_date: reference.map(|d| format!("{:04}-{:02}-{:02}", d.y, d.m, d.d)),
             parties: found_parties
                 .list
-                .iter()
+                .into_iter()
                 .zip(&roles)
                 .map(|(p, r)| PartyOut {
-                    name: p.name.clone(),
+                    name: p.name,
                     kind: p.kind.as_str(),
                     roles: r.iter().map(|x| x.as_str()).collect(),
                     mentions: p.mentions.iter().map(|m| index.mention(m.span, explain(m.rule, "party.pattern"))).collect(),
@@ -139,17 +151,7 @@ impl Extractor {
                     speaker_mention: q.speaker_mention.map(|s| index.mention(s, None)),
                 })
                 .collect(),
-            cases: found_cases
-                .list
-                .iter()
-                .map(|c| CaseOut {
-                    plaintiffs: c.plaintiffs.iter().map(name_of).collect(),
-                    defendants: c.defendants.iter().map(name_of).collect(),
-                    court: c.court.clone(),
-                    filed: c.filed.clone(),
-                    subject: c.subject.clone(),
-                })
-                .collect(),
+            cases,
         }
     }
 }
