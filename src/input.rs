@@ -109,7 +109,8 @@ impl Reader {
         let lines = self.lines.as_mut()?;
         loop {
             lines.line_no += 1;
-            let at = format!("{}:{}", lines.name, lines.line_no);
+            // `FILE:LINE`, made only for an error or a missing id.
+            let at = || format!("{}:{}", lines.name, lines.line_no);
             match read_line(&mut lines.reader, max, &mut lines.buf) {
                 Ok(Line::End) => {
                     self.lines = None;
@@ -117,7 +118,7 @@ impl Reader {
                 }
                 Ok(Line::TooLong) => {
                     return Some(Err(InputError {
-                        id: at,
+                        id: at(),
                         kind: "too_large",
                         message: format!("line longer than the limit of {max} bytes"),
                     }));
@@ -127,11 +128,12 @@ impl Reader {
                     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
-                    return Some(parse_json_line(bytes, &at));
+                    return Some(parse_line(bytes, &at));
                 }
                 Err(e) => {
+                    let id = at();
                     self.lines = None;
-                    return Some(Err(InputError { id: at, kind: "io", message: e.to_string() }));
+                    return Some(Err(InputError { id, kind: "io", message: e.to_string() }));
                 }
             }
         }
@@ -263,7 +265,13 @@ fn read_text(id: &str, reader: Box<dyn BufRead + Send>, max: usize) -> Item {
 
 /// Parses one JSON Lines record; `at` (`FILE:LINE`) stands in for a missing id.
 pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
-    let Ok(line) = std::str::from_utf8(bytes) else { return parse_json_value(bytes, at) };
+    parse_line(bytes, &|| at.to_string())
+}
+
+/// `parse_json_line` with `at` made only when needed: the reader formatted
+/// it for every line, to use it on few.
+fn parse_line(bytes: &[u8], at: &dyn Fn() -> String) -> Item {
+    let Ok(line) = std::str::from_utf8(bytes) else { return parse_json_value(bytes, &at()) };
     if let Some(article) = plain_line(line, at) {
         return Ok(article);
     }
@@ -271,11 +279,11 @@ pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
     // else takes the general path for its error.
     match serde_json::from_str::<Fields>(line) {
         Ok(Fields { id, text: Some(Value::String(text)), date, published }) => {
-            let id = id.as_ref().and_then(id_text).unwrap_or_else(|| at.into());
+            let id = id.as_ref().and_then(id_text).unwrap_or_else(at);
             let date = [date, published].iter().find_map(|v| v.as_ref().and_then(Value::as_str)).and_then(iso_day);
             Ok(Article { id, text, date })
         }
-        _ => parse_json_value(bytes, at),
+        _ => parse_json_value(bytes, &at()),
     }
 }
 
@@ -286,10 +294,12 @@ pub fn parse_json_line(bytes: &[u8], at: &str) -> Item {
 /// and then copies each wanted string once, from escape to escape. `None`
 /// for any other line, which serde then reads as before; what this
 /// accepts, serde reads alike (the last of a repeated key wins, as there).
-fn plain_line(line: &str, at: &str) -> Option<Article> {
+fn plain_line(line: &str, at: &dyn Fn() -> String) -> Option<Article> {
     const KEYS: [&str; 4] = ["id", "text", "date", "published"];
     let mut values: [Option<JsonString>; 4] = Default::default();
-    let mut s = Cursor { line, at: 0, escapes: Vec::new() };
+    // Room for the escapes of the usual text, one in a hundred bytes or so,
+    // instead of growing the list from four.
+    let mut s = Cursor { line, at: 0, escapes: Vec::with_capacity(line.len() / 64) };
     s.token(b'{')?;
     if !s.at_token(b'}') {
         loop {
@@ -315,7 +325,7 @@ fn plain_line(line: &str, at: &str) -> Option<Article> {
     let [id, text, date, published] = values;
     let id = match id {
         Some(id) => s.unescape(&id)?,
-        None => at.into(),
+        None => at(),
     };
     let date = match date.or(published) {
         Some(date) => iso_day(&s.unescape(&date)?),
@@ -632,7 +642,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(8192))]
         #[test]
         fn input_plain_lines_read_as_through_serde(line in mutated_line()) {
-            let plain = std::str::from_utf8(&line).ok().and_then(|l| plain_line(l, "f:1"));
+            let plain = std::str::from_utf8(&line).ok().and_then(|l| plain_line(l, &|| "f:1".into()));
             let general = parse_json_value(&line, "f:1");
             if let Some(article) = plain {
                 prop_assert_eq!(Ok(article), general.clone());
@@ -650,7 +660,7 @@ mod tests {
             let members: Vec<String> =
                 [padding].into_iter().chain(members.iter().map(|(k, b)| format!("\"{k}\": \"{b}\""))).chain([format!("\"text\":\"{text}\"")]).collect();
             let line = format!("{{{}}}\n", members.join(", "));
-            prop_assert!(plain_line(&line, "f:1").is_some(), "{}", line);
+            prop_assert!(plain_line(&line, &|| "f:1".into()).is_some(), "{}", line);
         }
     }
 
