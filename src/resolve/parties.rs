@@ -92,7 +92,7 @@ enum Evidence {
     Government,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Candidate {
     span: Span,
     evidence: Evidence,
@@ -209,7 +209,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         given: spans(selected, Label::GivenName),
         places: spans(selected, Label::Place),
     };
-    // Room for the known names; chunks add theirs below.
+    // Room for the known names; the runs' candidates are kept apart, in
+    // text order (see `in_order`).
     let mut candidates = Vec::with_capacity(orgs.len() + people.len() + places.len());
     for m in orgs {
         let tokens = token_range(doc, m.span);
@@ -250,12 +251,40 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     cues.known.sort();
     cues.titles = spans(selected, Label::PersonTitle).into_iter().filter(|s| !covered(&cues.known, *s)).collect();
     let (tokens, runs) = chunks(doc, &cues, blocked);
-    candidates.reserve(runs.len());
+    let mut found = Vec::with_capacity(runs.len());
     for (run, after_title) in runs {
-        classify(doc, &cues, &tokens[run], after_title, &mut candidates);
+        classify(doc, &cues, &tokens[run], after_title, &mut found);
     }
-    candidates.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
-    cluster(doc, rules, &cues, candidates)
+    candidates.sort_by_key(candidate_order);
+    // `classify` makes the runs' candidates in text order, which this
+    // only checks.
+    if !found.is_sorted_by_key(candidate_order) {
+        found.sort_by_key(candidate_order);
+    }
+    cluster(doc, rules, &cues, [&candidates, &found])
+}
+
+/// The order candidates are clustered in: by start, the longest first.
+fn candidate_order(c: &Candidate) -> (usize, std::cmp::Reverse<usize>) {
+    (c.span.start, std::cmp::Reverse(c.span.end))
+}
+
+/// Two lists sorted by `candidate_order` as one, in the order a stable
+/// sort of both would give: on a tie, the first list's candidate comes
+/// first. The known names are few and the runs' candidates come sorted,
+/// so merging them costs less than sorting all.
+fn in_order<'c>(first: &'c [Candidate], second: &'c [Candidate]) -> impl Iterator<Item = Candidate> + 'c {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let from_second = match (first.get(i), second.get(j)) {
+            (Some(a), Some(b)) => candidate_order(b) < candidate_order(a),
+            (None, b) => b.is_some(),
+            (Some(_), None) => false,
+        };
+        let (list, at) = if from_second { (second, &mut j) } else { (first, &mut i) };
+        *at += 1;
+        list.get(*at - 1).copied()
+    })
 }
 
 /// The tokens from `doc.token_at(span.start)` to `doc.token_at(span.end)`,
@@ -1041,15 +1070,16 @@ fn key_range<'t>(written: &mut Map<&'t str, Range<usize>>, all_keys: &mut String
 
 /// Groups candidates into parties: strong ones first make or join entities,
 /// then weak ones join an entity or are dropped.
-fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: Vec<Candidate>) -> Parties {
+fn cluster(doc: &Document<'_>, rules: &RuleSet, cues: &Cues, candidates: [&[Candidate]; 2]) -> Parties {
     // Every candidate's key, and the key of a known organization's name,
     // written into one string that the index borrows from: the index files
     // many words, and a String for each cost more than the rest of
     // clustering. A candidate without a key is dropped.
-    let mut all_keys = String::with_capacity(candidates.iter().map(|c| c.span.len()).sum());
-    let mut written = with_room(candidates.len());
-    let mut keyed = Vec::with_capacity(candidates.len());
-    for c in candidates {
+    let count = candidates[0].len() + candidates[1].len();
+    let mut all_keys = String::with_capacity(candidates.iter().flat_map(|list| list.iter()).map(|c| c.span.len()).sum());
+    let mut written = with_room(count);
+    let mut keyed = Vec::with_capacity(count);
+    for c in in_order(candidates[0], candidates[1]) {
         let key = key_range(&mut written, &mut all_keys, doc.str(c.span));
         if key.is_empty() {
             continue;
@@ -1540,6 +1570,37 @@ mod tests {
                 a
             });
         prop_oneof![runs, proptest::collection::vec(0..60usize, 0..30)]
+    }
+
+    /// Candidates at spans from a start and a length, told apart by
+    /// `first_token`, their place in the list.
+    fn candidates_at(spans: &[(usize, usize)], first: usize) -> Vec<Candidate> {
+        let candidate = |(i, &(start, len)): (usize, &(usize, usize))| Candidate {
+            span: Span::new(start, start + len),
+            evidence: Evidence::Weak,
+            sentence_start: false,
+            after_title: false,
+            first_token: Some(first + i),
+        };
+        spans.iter().enumerate().map(candidate).collect()
+    }
+
+    proptest! {
+        /// Merging two lists sorted apart orders them as a stable sort of
+        /// both, ties too.
+        #[test]
+        fn parties_in_order_matches_a_stable_sort(
+            first in proptest::collection::vec((0..12usize, 1..4usize), 0..12),
+            second in proptest::collection::vec((0..12usize, 1..4usize), 0..24),
+        ) {
+            let (mut first, mut second) = (candidates_at(&first, 0), candidates_at(&second, first.len()));
+            let mut expected: Vec<Candidate> = first.iter().chain(&second).copied().collect();
+            expected.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
+            first.sort_by_key(candidate_order);
+            second.sort_by_key(candidate_order);
+            let ids = |list: &[Candidate]| list.iter().map(|c| (c.span, c.first_token)).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&in_order(&first, &second).collect::<Vec<_>>()), ids(&expected));
+        }
     }
 
     proptest! {
