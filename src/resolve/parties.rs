@@ -746,9 +746,15 @@ fn plain_words(t: &str) -> bool {
     }
     let classes = Classes::at(bytes, 0);
     let text = u64::MAX >> (BLOCK - bytes.len());
-    let space = classes.space & text;
-    let ends = 1 | 1 << (bytes.len() - 1);
-    (classes.alphanumeric | space) & text == text && space & (space << 1 | ends) == 0
+    (classes.alphanumeric | classes.space) & text == text && single_spaced(&classes, bytes.len())
+}
+
+/// True when the first `len` bytes (1 to a block) that `classes`
+/// describes have no space at either end or next to another.
+fn single_spaced(classes: &Classes, len: usize) -> bool {
+    let space = classes.space & u64::MAX >> (BLOCK - len);
+    let ends = 1 | 1 << (len - 1);
+    space & (space << 1 | ends) == 0
 }
 
 /// What `push_ascii_words` makes of a byte: it splits words (ASCII
@@ -1469,6 +1475,33 @@ fn without_nickname(name: &str) -> Cow<'_, str> {
     Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// True when `name`, the text at byte `at` of `text`, is plain as
+/// `without_nickname` has it (no quote mark, no whitespace but single
+/// spaces between words) and ASCII, at most a block long: most names.
+/// The block is classified where it lies in `text`, which costs less than
+/// `without_nickname`'s look at each byte, and less than copying the name
+/// to a block of its own.
+fn plain_name(text: &str, at: usize, name: &str) -> bool {
+    let len = name.len();
+    if len == 0 || len > BLOCK {
+        return false;
+    }
+    let classes = Classes::at(text.as_bytes(), at);
+    let bytes = u64::MAX >> (BLOCK - len);
+    if classes.ascii & bytes != bytes || !single_spaced(&classes, len) {
+        return false;
+    }
+    // What is neither a letter, a digit nor a space: a few bytes a name.
+    let mut others = bytes & !(classes.alphanumeric | classes.space);
+    while others != 0 {
+        if matches!(name.as_bytes()[others.trailing_zeros() as usize], b'"' | b'\t'..=b'\r') {
+            return false;
+        }
+        others &= others - 1;
+    }
+    true
+}
+
 /// Orders entities by first mention, names each by its fullest mention and
 /// builds the mention index.
 fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
@@ -1478,7 +1511,8 @@ fn finish(doc: &Document<'_>, entities: Vec<Entity<'_>>) -> Parties {
         while let Some(rest) = t.strip_suffix("'s") {
             t = rest;
         }
-        without_nickname(t.trim_end_matches('\u{2019}'))
+        let t = t.trim_end_matches('\u{2019}');
+        if plain_name(doc.text, m.span.start, t) { Cow::Borrowed(t) } else { without_nickname(t) }
     };
     let mut list: Vec<Party> = entities
         .into_iter()
@@ -2027,13 +2061,40 @@ mod tests {
         }
     }
 
+    /// A name `without_nickname` keeps as it is, by its definition.
+    fn plain_by_chars(text: &str) -> bool {
+        let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
+        let spaced = |c: char| c.is_whitespace() && c != ' ';
+        !text.contains(quote) && !text.contains(spaced) && !text.contains("  ") && text.trim() == text
+    }
+
     #[test]
     fn parties_without_nickname_keeps_plain_names_as_they_are() {
         for text in tricky_strings() {
-            let quote = |c: char| matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{ab}' | '\u{bb}');
-            let spaced = |c: char| c.is_whitespace() && c != ' ';
-            let plain = !text.contains(quote) && !text.contains(spaced) && !text.contains("  ") && text.trim() == text;
-            assert_eq!(matches!(without_nickname(&text), Cow::Borrowed(_)), plain, "{text:?}");
+            assert_eq!(matches!(without_nickname(&text), Cow::Borrowed(_)), plain_by_chars(&text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        /// `plain_name`, which reads a block where the name lies in the
+        /// text, finds the ASCII names of a block or less that are plain.
+        #[test]
+        fn parties_plain_name_matches_the_char_by_char_definition(
+            before in "[a \"]{0,3}",
+            name in prop_oneof![
+                // Words between single spaces, a few with a quote mark,
+                // some longer than a block.
+                "[aZ9]{1,6}( [aZ9.'&\"-]{1,6}){0,12}",
+                // Words between other bytes, or none.
+                "[aZ9]{1,4}([ .,&'\"\t\u{b}\u{c}\r\n\u{1c}\u{a0}\u{c9}-]{0,2}[aZ9]{1,4}){0,8}",
+                // Spaces at the ends, or next to each other.
+                " ?[aZ9 ]{0,8} ?",
+            ],
+            after in "[a \"\t]{0,80}",
+        ) {
+            let text = format!("{before}{name}{after}");
+            let expected = name.is_ascii() && (1..=BLOCK).contains(&name.len()) && plain_by_chars(&name);
+            prop_assert_eq!(plain_name(&text, before.len(), &name), expected, "{:?}", name);
         }
     }
 
