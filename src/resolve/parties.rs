@@ -697,10 +697,13 @@ fn push_key(text: &str, out: &mut String) {
         t = rest;
     }
     // Words lower-cased without periods, one space between them.
-    if plain_words(t) {
+    if let Some(spaces) = plain_words(t) {
         out.push_str(t);
         out[begin..].make_ascii_lowercase();
-    } else if t.is_ascii() {
+        drop_legal_suffixes(out, begin, spaces);
+        return drop_the(out, begin);
+    }
+    if t.is_ascii() {
         push_ascii_words(t, out);
     } else {
         for w in t.split(|c: char| c.is_whitespace() || c == ',') {
@@ -721,6 +724,25 @@ fn push_key(text: &str, out: &mut String) {
     {
         out.truncate(begin + space);
     }
+    drop_the(out, begin);
+}
+
+/// The legal suffixes' part of `push_key` for a key of plain words (see
+/// `plain_words`), whose spaces, at `out[begin..]`, are the bits of
+/// `spaces`: the last one is found without a search.
+fn drop_legal_suffixes(out: &mut String, begin: usize, mut spaces: u64) {
+    while spaces != 0 {
+        let space = (u64::BITS - 1 - spaces.leading_zeros()) as usize;
+        if !legal_suffix(&out[begin + space + 1..]) {
+            break;
+        }
+        out.truncate(begin + space);
+        spaces ^= 1 << space;
+    }
+}
+
+/// Drops a leading "the " from the key at `out[begin..]`.
+fn drop_the(out: &mut String, begin: usize) {
     if out[begin..].starts_with("the ") {
         out.drain(begin..begin + 4);
     }
@@ -738,15 +760,16 @@ fn legal_suffix(word: &str) -> bool {
 /// True for text that is its own key words but for case: ASCII letters
 /// and digits in words between single spaces, as most names are. It is
 /// classified a block at once, which costs less than `push_ascii_words`'
-/// look at each byte.
-fn plain_words(t: &str) -> bool {
+/// look at each byte. The spaces, one bit each, when it is.
+fn plain_words(t: &str) -> Option<u64> {
     let bytes = t.as_bytes();
     if bytes.is_empty() || bytes.len() > BLOCK {
-        return false;
+        return None;
     }
     let classes = Classes::at(bytes, 0);
     let text = u64::MAX >> (BLOCK - bytes.len());
-    (classes.alphanumeric | classes.space) & text == text && single_spaced(&classes, bytes.len())
+    let plain = (classes.alphanumeric | classes.space) & text == text && single_spaced(&classes, bytes.len());
+    plain.then_some(classes.space & text)
 }
 
 /// True when the first `len` bytes (1 to a block) that `classes`
