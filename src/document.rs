@@ -125,16 +125,7 @@ impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
     pub fn new(text: &'t str, abbreviations: &Abbreviations) -> Document<'t> {
         let (mut tokens, starts) = tokenize(text, abbreviations);
-        let (sentences, paragraphs) = sentences_and_paragraphs(text, &tokens, &starts, abbreviations);
-        // Each sentence takes the tokens that start before its end; the last
-        // one takes the rest.
-        let mut rest = &mut tokens[..];
-        for (s, sentence) in sentences.iter().enumerate() {
-            let n = if s + 1 == sentences.len() { rest.len() } else { rest.partition_point(|t| t.span.start < sentence.end) };
-            let (these, after) = rest.split_at_mut(n);
-            these.iter_mut().for_each(|t| t.sentence = s);
-            rest = after;
-        }
+        let (sentences, paragraphs) = sentences_and_paragraphs(text, &mut tokens, &starts, abbreviations);
         Document { text, paragraphs, sentences, tokens }
     }
 
@@ -353,11 +344,13 @@ fn possessive(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
     }
 }
 
-/// The sentences and the paragraphs (non-empty lines, trimmed) of `text`.
-/// Paragraphs are read off the sentence pieces: a piece never holds a line
-/// break but at its end (UAX #29, SB4), so a line's text runs from its first
-/// piece's trimmed start to its last one's trimmed end.
-fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>) {
+/// The sentences and the paragraphs (non-empty lines, trimmed) of `text`,
+/// and each token's sentence: the one of the first piece that ends after
+/// the token starts (the last sentence takes the rest). Paragraphs are read
+/// off the sentence pieces: a piece never holds a line break but at its end
+/// (UAX #29, SB4), so a line's text runs from its first piece's trimmed
+/// start to its last one's trimmed end.
+fn sentences_and_paragraphs(text: &str, tokens: &mut [Token], starts: &[usize], abbreviations: &Abbreviations) -> (Vec<Span>, Vec<Span>) {
     let mut out: Vec<Span> = Vec::with_capacity(starts.len() + 1);
     let mut paragraphs: Vec<Span> = Vec::with_capacity(starts.len() + 1);
     // The paragraph being read, and whether a line break came after the
@@ -369,8 +362,9 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
     // The stem of a lone period is the empty word.
     let empty_never_final = abbreviations.is_never_final("");
     let empty_word = abbreviations.is_word("");
-    // Tokens that end before the pieces still to come.
-    let mut passed = 0;
+    // Tokens that end before the pieces still to come, and tokens given
+    // their sentence.
+    let (mut passed, mut placed) = (0, 0);
     let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
     for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
         let piece = &text[start..end];
@@ -386,6 +380,12 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
             line_break = false;
             paragraph = Some(Span::new(paragraph.map_or(span.start, |p| p.start), span.end));
             passed += tokens[passed..].partition_point(|t| t.span.end < span.end);
+            // Tokens do not overlap, so at most the one after those that
+            // end before the piece's end starts before it, and belongs to
+            // its sentence.
+            let before = passed + usize::from(tokens.get(passed).is_some_and(|t| t.span.start < span.end));
+            place(&mut tokens[placed..before], out.len() - 1);
+            placed = before;
             let last = tokens.get(passed).filter(|t| t.span.end == span.end);
             match last.map(|t| t.span.text(text).strip_suffix('.')) {
                 Some(Some(stem)) => {
@@ -402,7 +402,15 @@ fn sentences_and_paragraphs(text: &str, tokens: &[Token], starts: &[usize], abbr
         }
     }
     paragraphs.extend(paragraph);
+    place(&mut tokens[placed..], out.len().saturating_sub(1));
     (out, paragraphs)
+}
+
+/// Puts `tokens` in sentence `sentence`. Out of line: in the loop over the
+/// pieces, the stores were not unrolled and cost four instructions a token.
+#[inline(never)]
+fn place(tokens: &mut [Token], sentence: usize) {
+    tokens.iter_mut().for_each(|t| t.sentence = sentence);
 }
 
 /// True when the sentence piece starting at `start` starts with a company
