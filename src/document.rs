@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 
 use crate::hash::BuildKeys;
+use crate::segment::Cut;
 use crate::span::Span;
 
 /// What a token looks like, which is what the rules ask of it.
@@ -291,7 +292,11 @@ fn tokenize(text: &str, abbreviations: &Abbreviations) -> (Vec<Token>, Vec<usize
     // little more than that saves the copies of a growing vector.
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
-    let starts = crate::segment::words_and_sentences(text, #[inline(always)] |start, end| {
+    let starts = crate::segment::words_and_sentences(text, #[inline(always)] |cut| {
+        let Cut::Piece(start, end) = cut else {
+            out.clear();
+            return;
+        };
         // A piece of one byte is an ASCII character, whose shape its byte
         // tells, and is too short to be a possessive.
         if end == start + 1 {

@@ -8,7 +8,8 @@
 //! known without a table; any other text goes to the crate. The fast path
 //! finds words and sentence bounds in one walk, reads ASCII bytes by table
 //! (runs of letters and digits from 64-byte blocks' bit masks) and decodes
-//! only the other characters. Property tests check that both give the same
+//! only the other characters; at the first it has no class for, the text is
+//! cut again by the crate. Property tests check that both give the same
 //! boundaries.
 
 use crate::rules::blocks::{Classes, BLOCK};
@@ -199,28 +200,10 @@ fn char_at(text: &str, i: usize) -> char {
     text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
-/// True when `known` holds for every non-ASCII character of `text`; ASCII
-/// is skipped without decoding.
-fn all_known(text: &str, known: impl Fn(char) -> bool) -> bool {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    loop {
-        i += ascii_prefix(&bytes[i..]);
-        if i == bytes.len() {
-            return true;
-        }
-        let c = char_at(text, i);
-        if !known(c) {
-            return false;
-        }
-        i += c.len_utf8();
-    }
-}
-
 /// How many bytes `bytes` starts with that are ASCII: thirty-two bytes a
 /// step, then eight, then one. News copy is nearly all ASCII, and testing
 /// it eight bytes a step cost more per byte than the loop's own checks.
-/// (The record's character offsets skip ASCII with it too.)
+/// (The record's character offsets skip ASCII with it.)
 pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let (words, _) = bytes.as_chunks::<8>();
@@ -289,7 +272,9 @@ const fn word_class_of(c: char) -> Option<Word> {
         '\u{a2}'..='\u{a5}' | '\u{a7}' | '\u{ab}' | '\u{b0}' | '\u{b1}' | '\u{bb}' | '\u{d7}' | '\u{f7}' => Word::Other,
         '\u{2013}' | '\u{2014}' | '\u{201c}' | '\u{201d}' | '\u{2022}' | '\u{2026}' | '\u{20ac}' => Word::Other,
         '\u{a9}' | '\u{ae}' | '\u{201a}' | '\u{201b}' | '\u{201e}' | '\u{201f}' | '\u{2122}' => Word::Other,
-        '\u{c0}'..='\u{24f}' if c != '\u{d7}' && c != '\u{f7}' => Word::Letter,
+        // The letters with a case, which have a sentence class too: the
+        // few others (a click, a title-case digraph) go to the crate.
+        '\u{c0}'..='\u{24f}' if c.is_uppercase() || c.is_lowercase() => Word::Letter,
         _ => return None,
     })
 }
@@ -328,25 +313,33 @@ fn word_at_non_ascii(text: &str, i: usize) -> (Word, usize) {
     (word_class_of(c).unwrap_or(Word::Other), c.len_utf8())
 }
 
+/// What `words_and_sentences` cuts, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// The piece `text[start..end]` between word bounds, not all white
+    /// space.
+    Piece(usize, usize),
+    /// The pieces so far are void: the text is cut again from its start.
+    Restart,
+}
+
 /// Cuts `text` at word and sentence bounds (UAX #29), as
 /// `split_word_bound_indices` and `split_sentence_bound_indices` would:
-/// calls `word(start, end)` for each piece between word bounds that is not
-/// all white space, in order, and returns the byte offsets where sentences
-/// start, after the first. News copy is read in one walk.
-pub fn words_and_sentences(text: &str, mut word: impl FnMut(usize, usize)) -> Vec<usize> {
-    // A character with a sentence class has a word class too (tested).
-    if all_known(text, |c| class_of(c).is_some()) {
-        let mut bounds = SentenceBounds::new(text);
-        walk(text, word, |k| bounds.stop(k));
+/// calls `cut` with each piece between word bounds that is not all white
+/// space, in order, and returns the byte offsets where sentences start,
+/// after the first. News copy is read in one walk, which stops at a
+/// character it has no class for: the pieces are then cut again by the
+/// crate, after a `Cut::Restart`. (A text of such characters is not news
+/// copy, and the fast walk's part of its time is small beside the crate's.)
+pub fn words_and_sentences(text: &str, mut cut: impl FnMut(Cut)) -> Vec<usize> {
+    let mut bounds = SentenceBounds::new(text);
+    if walk(text, &mut cut, |k| bounds.stop(k)) {
         return bounds.starts;
     }
-    if all_known(text, |c| word_class_of(c).is_some()) {
-        walk(text, word, |_| {});
-    } else {
-        for (i, w) in text.split_word_bound_indices() {
-            if !w.chars().all(char::is_whitespace) {
-                word(i, i + w.len());
-            }
+    cut(Cut::Restart);
+    for (i, w) in text.split_word_bound_indices() {
+        if !w.chars().all(char::is_whitespace) {
+            cut(Cut::Piece(i, i + w.len()));
         }
     }
     text.split_sentence_bound_indices().skip(1).map(|(i, _)| i).collect()
@@ -392,8 +385,10 @@ const BYTES: [Byte; 256] = {
 /// when it stands between two letters or two digits; every other character
 /// is a piece alone, or with its own kind (spaces, CR LF), and the white
 /// space among them is passed over. `stop(i)` is called, in order, for each
-/// character that can end a sentence and is not inside a word.
-fn walk(text: &str, mut word: impl FnMut(usize, usize), mut stop: impl FnMut(usize)) {
+/// character that can end a sentence and is not inside a word. False when
+/// it stopped at a character without a word class (every character with
+/// one has a sentence class too, tested).
+fn walk(text: &str, cut: &mut impl FnMut(Cut), mut stop: impl FnMut(usize)) -> bool {
     let bytes = text.as_bytes();
     let mut runs = AlnumBlocks::new(bytes);
     let mut i = 0;
@@ -416,21 +411,25 @@ fn walk(text: &str, mut word: impl FnMut(usize, usize), mut stop: impl FnMut(usi
             }
             Byte::Single => i += 1,
             Byte::Other => {
+                // Every character that is not ASCII is read here or inside
+                // a word, which one without a class ends: it is read here
+                // next.
                 let c = char_at(text, i);
+                let Some(class) = word_class_of(c) else { return false };
                 i += c.len_utf8();
-                match word_class_of(c) {
+                match class {
                     // U+0085, U+2028, U+2029 separate paragraphs.
-                    Some(Word::Newline) => {
+                    Word::Newline => {
                         stop(start);
                         continue;
                     }
                     _ if c.is_whitespace() => continue,
-                    Some(Word::Letter) => i = word_end(text, &mut runs, start),
+                    Word::Letter => i = word_end(text, &mut runs, start),
                     _ => {}
                 }
             }
         }
-        word(start, i);
+        cut(Cut::Piece(start, i));
         // Most pieces are followed by one space: passed over here, on a
         // branch that is nearly always taken, the table's jump (whose
         // target would alternate between words and spaces) mostly sees
@@ -439,6 +438,7 @@ fn walk(text: &str, mut word: impl FnMut(usize, usize), mut stop: impl FnMut(usi
             i += 1;
         }
     }
+    true
 }
 
 /// The end of the word that starts at byte `i` with a letter, a digit or
@@ -519,7 +519,7 @@ mod tests {
 
     /// The sentence pieces `words_and_sentences` cuts.
     fn sentence_pieces(text: &str) -> Vec<(usize, usize)> {
-        let starts = words_and_sentences(text, |_, _| {});
+        let starts = words_and_sentences(text, |_| {});
         let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
         std::iter::once(0).chain(starts.iter().copied()).zip(ends).collect()
     }
@@ -545,16 +545,20 @@ mod tests {
         text.split_word_bound_indices().filter(|(_, w)| !w.chars().all(char::is_whitespace)).collect()
     }
 
-    /// The word pieces `words_and_sentences` cuts.
+    /// The word pieces `words_and_sentences` cuts, those before a restart
+    /// left out.
     fn word_starts(text: &str) -> Vec<(usize, &str)> {
         let mut out = Vec::new();
-        words_and_sentences(text, |i, end| out.push((i, &text[i..end])));
+        words_and_sentences(text, |cut| match cut {
+            Cut::Piece(i, end) => out.push((i, &text[i..end])),
+            Cut::Restart => out.clear(),
+        });
         out
     }
 
     /// One character of every word and sentence class of the fast path, in
     /// ASCII and out of it, white space of every kind, a control character
-    /// and a letter with a word class but no sentence class.
+    /// and a letter with neither class, at which the walk stops.
     const SAMPLES: [char; 31] = [
         '\u{0}', 'a', 'Z', '\u{e9}', '\u{c9}', '\u{1c5}', '7', '_', ':', '\u{b7}', ',', ';', '.', '!', '?', '\u{2019}', '\u{2018}',
         '\'', '"', ')', '\u{201c}', '-', '\u{2014}', ' ', '\t', '\r', '\n', '\u{b}', '\u{85}', '\u{a0}', '\u{2028}',
@@ -580,10 +584,11 @@ mod tests {
     }
 
     #[test]
-    fn segment_knows_the_word_class_of_every_character_with_a_sentence_class() {
-        // ASCII takes its classes from the tables, whatever the functions say.
+    fn segment_knows_both_classes_of_a_character_or_neither() {
+        // ASCII takes its classes from the tables, whatever the functions
+        // say. The walk checks only for a word class.
         for c in (0x80..=0x10_ffff).filter_map(char::from_u32) {
-            assert!(class_of(c).is_none() || word_class_of(c).is_some(), "{c:?}");
+            assert_eq!(class_of(c).is_some(), word_class_of(c).is_some(), "{c:?}");
         }
     }
 
