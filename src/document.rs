@@ -367,9 +367,9 @@ fn sentences_and_paragraphs(text: &str, tokens: &mut [Token], starts: &[usize], 
     // The stem of a lone period is the empty word.
     let empty_never_final = abbreviations.is_never_final("");
     let empty_word = abbreviations.is_word("");
-    // Tokens that end before the pieces still to come, and tokens given
-    // their sentence.
-    let (mut passed, mut placed) = (0, 0);
+    // Tokens that end before the pieces still to come, tokens given their
+    // sentence, and tokens that start before the last piece's end.
+    let (mut passed, mut placed, mut reached) = (0, 0, 0);
     let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
     for (start, end) in std::iter::once(0).chain(starts.iter().copied()).zip(ends) {
         let piece = &text[start..end];
@@ -380,7 +380,12 @@ fn sentences_and_paragraphs(text: &str, tokens: &mut [Token], starts: &[usize], 
             let joins = glue || after_abbreviation && starts_with_company_suffix(text, tokens, span.start, abbreviations);
             match out.last_mut() {
                 Some(last) if joins && !line_break => last.end = span.end,
-                _ => out.push(span),
+                _ => {
+                    // The sentence before is complete.
+                    place(&mut tokens[placed..reached], out.len().saturating_sub(1));
+                    placed = reached;
+                    out.push(span);
+                }
             }
             line_break = false;
             paragraph = Some(Span::new(paragraph.map_or(span.start, |p| p.start), span.end));
@@ -388,9 +393,7 @@ fn sentences_and_paragraphs(text: &str, tokens: &mut [Token], starts: &[usize], 
             // Tokens do not overlap, so at most the one after those that
             // end before the piece's end starts before it, and belongs to
             // its sentence.
-            let before = passed + usize::from(tokens.get(passed).is_some_and(|t| t.span.start < span.end));
-            place(&mut tokens[placed..before], out.len() - 1);
-            placed = before;
+            reached = passed + usize::from(tokens.get(passed).is_some_and(|t| t.span.start < span.end));
             let last = tokens.get(passed).filter(|t| t.span.end == span.end);
             match last.map(|t| t.span.text(text).strip_suffix('.')) {
                 Some(Some(stem)) => {
