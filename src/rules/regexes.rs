@@ -187,7 +187,8 @@ pub struct RegexScan {
     /// `bucket[b0 * 256 + b1]`: the index in `buckets` of the literals of
     /// two bytes or more that begin with `b0 b1`, or 0 for none.
     bucket: Vec<u16>,
-    /// The literals of each bucket; `buckets[0]` stays empty.
+    /// The literals of each bucket, in sorted order (see
+    /// [`Prefix::each_beginning`]); `buckets[0]` stays empty.
     buckets: Vec<Vec<Prefix>>,
     /// `singles[b]`: the regexes with the one-byte literal `b`, as a set
     /// (of no words when there are none, so that most bytes cost nothing).
@@ -316,10 +317,7 @@ impl RegexScan {
         if list.is_empty() {
             return;
         }
-        let first = head(rest);
-        for prefix in list.iter().filter(|p| p.begins(rest, first)) {
-            self.leads.admitted(&prefix.regexes, rest, prefix.len, |i| found(i, at));
-        }
+        Prefix::each_beginning(list, rest, |prefix| self.leads.admitted(&prefix.regexes, rest, prefix.len, |i| found(i, at)));
     }
 }
 
@@ -692,10 +690,31 @@ impl Prefix {
         Prefix { head: head(literal) & mask, mask, tail: literal[n..].into(), len: literal.len(), regexes }
     }
 
-    /// True when `text`, whose first eight bytes are `head`, begins with
-    /// this literal.
-    fn begins(&self, text: &[u8], head: u64) -> bool {
-        head & self.mask == self.head && text.len() >= self.len && (self.tail.is_empty() || text[8..self.len] == *self.tail)
+    /// Calls `found` for each literal of `list`, sorted, that `text` begins
+    /// with, in order. A bucket's literals are sorted, and most candidates
+    /// ("that", "they", "including") sort before its last literals:
+    /// comparing them all cost a million comparisons on 964 wire articles.
+    fn each_beginning<'p>(list: &'p [Prefix], text: &[u8], mut found: impl FnMut(&'p Prefix)) {
+        let first = head(text);
+        for prefix in list {
+            let head = first & prefix.mask;
+            if head == prefix.head {
+                if prefix.ends_in(text) {
+                    found(prefix);
+                }
+            } else if head < prefix.head {
+                // The literal's first eight bytes or fewer sort after the
+                // text's: each literal after it sorts after the text where
+                // they first differ, or is a prefix of this one.
+                return;
+            }
+        }
+    }
+
+    /// True when `text`, whose first eight bytes match this literal's head,
+    /// holds the rest of it.
+    fn ends_in(&self, text: &[u8]) -> bool {
+        text.len() >= self.len && (self.tail.is_empty() || text[8..self.len] == *self.tail)
     }
 }
 
@@ -1128,6 +1147,21 @@ mod tests {
     });
 
     proptest! {
+        /// Stopping at the first literal that sorts after the text finds
+        /// every literal the text begins with, long ones and the end of
+        /// the text included.
+        #[test]
+        fn regexes_each_beginning_finds_every_literal_the_text_begins_with(
+            literals in prop::collection::btree_set(prop::collection::vec(prop::sample::select(b"ab \0".as_slice()), 1..12), 0..40),
+            text in prop::collection::vec(prop::sample::select(b"ab \0c".as_slice()), 0..14),
+        ) {
+            let list: Vec<Prefix> = literals.iter().map(|l| Prefix::new(l, Box::default())).collect();
+            let mut found = Vec::new();
+            Prefix::each_beginning(&list, &text, |p| found.push(p.len));
+            let plain: Vec<usize> = literals.iter().filter(|l| text.starts_with(l)).map(Vec::len).collect();
+            prop_assert_eq!(found, plain);
+        }
+
         #[test]
         fn regexes_lead_table_admits_what_each_lead_admits(
             words in prop::collection::vec(prop::sample::select(WORDS), 0..4),
