@@ -185,16 +185,20 @@ fn meta_regex(hir: &Hir, searches: bool) -> Result<Regex, String> {
 #[derive(Debug)]
 pub struct RegexScan {
     /// `bucket[b0 * 256 + b1]`: the index in `buckets` of the literals of
-    /// two bytes or more that begin with `b0 b1`, or 0 for none.
-    bucket: Vec<u16>,
+    /// two bytes or more that begin with `b0 b1`, or 0 for none. A text
+    /// that ends after `b0` is looked up as `b0 0`, as [`head`] pads it.
+    bucket: Box<[u16; 1 << 16]>,
     /// The literals of each bucket, in sorted order (see
     /// [`Prefix::each_beginning`]); `buckets[0]` stays empty.
     buckets: Vec<Vec<Prefix>>,
     /// `singles[b]`: the regexes with the one-byte literal `b`, as a set
-    /// (of no words when there are none, so that most bytes cost nothing).
+    /// (of no words when there are none).
     singles: Vec<Box<[u64]>>,
-    /// `begins[b]`: some literal begins with `b`.
-    begins: [bool; 256],
+    /// `single[b]`: `b` is a one-byte literal. Nearly every letter and
+    /// digit begins some literal, so a word is looked up by its first two
+    /// bytes at once, and by its first alone only where it is marked here:
+    /// checking its first byte on its own first cost more than it saved.
+    single: [bool; 256],
     /// Where a literal may begin, beyond the word boundaries before a word
     /// byte or a non-ASCII byte: all word boundaries when some literal
     /// begins with ASCII punctuation or space, else none.
@@ -212,10 +216,10 @@ impl RegexScan {
         let leads: Vec<Lead> = regexes.iter().map(|r| r.walked().map_or_else(Lead::default, |a| Lead::of(a.forward.get_nfa()))).collect();
         let leads = LeadTable::new(&leads);
         let mut scan = RegexScan {
-            bucket: vec![0; 1 << 16],
+            bucket: Box::new([0; 1 << 16]),
             buckets: vec![Vec::new()],
             singles: vec![Box::default(); 256],
-            begins: [false; 256],
+            single: [false; 256],
             begins_elsewhere: 0,
             leads,
             scratch: Tries::pool(regexes),
@@ -228,12 +232,12 @@ impl RegexScan {
         for group in literals.chunk_by(|a, b| a.0 == b.0) {
             let literal = group[0].0;
             let slots = group.iter().map(|&(_, i)| i);
-            scan.begins[usize::from(literal[0])] = true;
             if literal[0].is_ascii() && !ASCII_WORD[usize::from(literal[0])] {
                 scan.begins_elsewhere = u64::MAX;
             }
             let &[b0, b1, ..] = literal else {
                 scan.singles[usize::from(literal[0])] = scan.leads.set(slots);
+                scan.single[usize::from(literal[0])] = true;
                 continue;
             };
             let key = usize::from(b0) << 8 | usize::from(b1);
@@ -299,9 +303,7 @@ impl RegexScan {
             while starts != 0 {
                 let at = base + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                if self.begins[usize::from(bytes[at])] {
-                    self.candidates_at(bytes, at, &mut found);
-                }
+                self.candidates_at(bytes, at, &mut found);
             }
         }
     }
@@ -309,11 +311,13 @@ impl RegexScan {
     /// Calls `found(i, at)` for each regex `i` with a literal that `bytes`
     /// has at `at`.
     fn candidates_at(&self, bytes: &[u8], at: usize, found: &mut impl FnMut(usize, usize)) {
-        let b = bytes[at];
+        let b = usize::from(bytes[at]);
         let rest = &bytes[at..];
-        self.leads.admitted(&self.singles[usize::from(b)], rest, 1, |i| found(i, at));
-        let Some(&next) = bytes.get(at + 1) else { return };
-        let list = &self.buckets[usize::from(self.bucket[usize::from(b) << 8 | usize::from(next)])];
+        if self.single[b] {
+            self.leads.admitted(&self.singles[b], rest, 1, |i| found(i, at));
+        }
+        let next = bytes.get(at + 1).map_or(0, |&next| usize::from(next));
+        let list = &self.buckets[usize::from(self.bucket[b << 8 | next])];
         if list.is_empty() {
             return;
         }
