@@ -113,14 +113,18 @@ fn before_product_nouns(
 }
 
 /// What marks a name as a product in running text: a trademark sign after
-/// it, or a list after it. None of them can overlap another, so one scan
-/// finds what a scan for each would.
-static CUES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"®|™|\(R\)|\(TM\)|such as |including ").expect("constant pattern compiles"));
+/// it. None of them can overlap another, so one scan finds what a scan for
+/// each would.
+static TRADEMARKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"®|™|\(R\)|\(TM\)").expect("constant pattern compiles"));
 
-/// True for a cue that starts a list.
-fn starts_list(cue: &str) -> bool {
-    cue.ends_with(' ')
+/// What starts a list of products, looked for apart from the trademark
+/// signs: a list only names products with one already found, which most
+/// articles have none of, and these common words cost most of a scan.
+static LISTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"such as |including ").expect("constant pattern compiles"));
+
+/// Where `cues` match in `text`, in text order.
+fn cues_in<'t>(cues: &Regex, text: &'t str) -> Vec<(usize, &'t str)> {
+    cues.find_iter(text).map(|m| (m.start(), m.as_str())).collect()
 }
 
 /// Proper names listed after "such as" or "including" with a product
@@ -134,7 +138,7 @@ fn listed_with_products(
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let known = ByteSet::new(doc.text.len(), found.iter().map(|(s, _, _)| *s));
     let mut out = Vec::new();
-    for &(at, cue) in cues.iter().filter(|(_, cue)| starts_list(cue)) {
+    for &(at, cue) in cues {
         let mut i = doc.token_at(at + cue.len());
         let mut items: Vec<Span> = Vec::new();
         let mut current: Option<Span> = None;
@@ -172,7 +176,7 @@ fn trademarked(
     stops: &ByteSet,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
-    for &(at, _) in cues.iter().filter(|(_, cue)| !starts_list(cue)) {
+    for &(at, _) in cues {
         let i = doc.token_at(at);
         let mut start = None;
         let mut j = i;
@@ -224,11 +228,8 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
     let stop_labels = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org];
     let stop_spans = stop_labels.iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span));
     let stops = ByteSet::new(doc.text.len(), stop_spans.chain(blocked.iter().copied()));
-    // Found in text order; each found span is unique to its cue, so the
-    // order of cues does not reach the output.
-    let cues: Vec<(usize, &str)> = CUES.find_iter(doc.text).map(|m| (m.start(), m.as_str())).collect();
     found.extend(before_product_nouns(doc, rules, selected, &stops));
-    found.extend(trademarked(doc, rules, selected, &cues, &stops));
+    found.extend(trademarked(doc, rules, selected, &cues_in(&TRADEMARKS, doc.text), &stops));
     for m in selected.of(Label::Org) {
         // Only companies make products; agencies and universities do not.
         if rules.rules[m.rule].attr("kind").is_some_and(|k| k != "company") {
@@ -260,7 +261,9 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
             found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
         }
     }
-    found.extend(listed_with_products(doc, &cues, &found, &stops));
+    if !found.is_empty() {
+        found.extend(listed_with_products(doc, &cues_in(&LISTS, doc.text), &found, &stops));
+    }
     found.sort_by_key(|(s, _, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut products: Vec<Product> = Vec::new();
     // Mention texts and all their word-final parts ("Prime Video" of
@@ -324,11 +327,11 @@ mod tests {
             pieces in proptest::collection::vec("such as |including |\\(R\\)|\\(TM\\)|®|™|\\(|R|T|M|\\)|such|as |includ|ing |s|x ", 0..30)
         ) {
             let text = pieces.concat();
-            let one: Vec<(usize, &str)> = CUES.find_iter(&text).map(|m| (m.start(), m.as_str())).collect();
-            let mut each: Vec<(usize, &str)> =
-                ["®", "™", "(R)", "(TM)", "such as ", "including "].iter().flat_map(|c| text.match_indices(c)).collect();
-            each.sort();
-            prop_assert_eq!(one, each);
+            for (cues, each) in [(&*TRADEMARKS, ["®", "™", "(R)", "(TM)"].as_slice()), (&*LISTS, ["such as ", "including "].as_slice())] {
+                let mut expected: Vec<(usize, &str)> = each.iter().flat_map(|c| text.match_indices(c)).collect();
+                expected.sort();
+                prop_assert_eq!(cues_in(cues, &text), expected);
+            }
         }
     }
 }
