@@ -527,9 +527,14 @@ fn modifier_of(word: &str) -> Option<&'static str> {
 }
 
 fn parse_year(s: &str, reference: Option<Day>) -> Option<i32> {
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let n: i32 = digits.parse().ok()?;
-    match digits.len() {
+    // Its digits read in place, not collected into a string first: only
+    // two or four of them make a year, so the value never overflows.
+    let (mut len, mut n) = (0, 0i32);
+    for d in s.bytes().filter(u8::is_ascii_digit) {
+        len += 1;
+        n = n.wrapping_mul(10).wrapping_add(i32::from(d - b'0'));
+    }
+    match len {
         4 => Some(n),
         2 => {
             // '23 is 2023 unless that is far in the reference date's future.
@@ -622,6 +627,23 @@ mod tests {
             prop_assert_eq!(Value::year(y).0, format!("{y:04}"));
             prop_assert_eq!(Value::year(y).then("-", small, 2).then("-Q", n, 1).0, format!("{y:04}-{small:02}-Q{n}"));
             prop_assert_eq!(Value::year(n).then("-W", small, 2).0, format!("{n:04}-W{small:02}"));
+        }
+
+        /// A year is read from its digits as a copy of them would be.
+        #[test]
+        fn dates_years_are_read_as_from_a_copy_of_their_digits(s in "[0-9'\u{2019}a ]{0,14}", r in proptest::option::of(1900i32..2100)) {
+            let reference = r.and_then(|y| Day::new(y, 6, 1));
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let copied = digits.parse::<i32>().ok().and_then(|n| match digits.len() {
+                4 => Some(n),
+                2 => {
+                    let century = reference.map_or(2000, |r| r.y / 100 * 100);
+                    let y = century + n;
+                    Some(if reference.is_some_and(|r| y > r.y + 10) { y - 100 } else { y })
+                }
+                _ => None,
+            });
+            prop_assert_eq!(parse_year(&s, reference), copied);
         }
     }
 
