@@ -9,7 +9,9 @@
 //! The owner is the rule's, the company in the name, or the possessor.
 //! Mentions whose words end another's ("Prime Video") join it.
 
+use std::cell::LazyCell;
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -40,7 +42,7 @@ const MODEL_WORDS: [&str; 20] = [
 
 /// A product span extended over the model words and numbers after it
 /// ("Galaxy" + " S24 Ultra"), never into a date.
-fn with_model(doc: &Document<'_>, span: Span, blocked: &ByteSet) -> Span {
+fn with_model(doc: &Document<'_>, span: Span, blocked: &impl Deref<Target = ByteSet>) -> Span {
     let mut end = span.end;
     let mut i = doc.token_at(span.end);
     while let Some(t) = doc.tokens.get(i) {
@@ -88,7 +90,7 @@ fn before_product_nouns(
     doc: &Document<'_>,
     rules: &RuleSet,
     selected: &Selected,
-    stops: &ByteSet,
+    stops: &impl Deref<Target = ByteSet>,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
     for noun in selected.of(Label::ProductNoun) {
@@ -134,7 +136,7 @@ fn listed_with_products(
     doc: &Document<'_>,
     cues: &[(usize, &str)],
     found: &[(Span, Option<usize>, Option<String>)],
-    stops: &ByteSet,
+    stops: &impl Deref<Target = ByteSet>,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let known = ByteSet::new(doc.text.len(), found.iter().map(|(s, _, _)| *s));
     let mut out = Vec::new();
@@ -173,7 +175,7 @@ fn trademarked(
     rules: &RuleSet,
     selected: &Selected,
     cues: &[(usize, &str)],
-    stops: &ByteSet,
+    stops: &impl Deref<Target = ByteSet>,
 ) -> Vec<(Span, Option<usize>, Option<String>)> {
     let mut out = Vec::new();
     for &(at, _) in cues {
@@ -204,7 +206,12 @@ fn tails(text: &str) -> impl Iterator<Item = &str> {
 /// Finds the products; `blocked` spans (sorted) are never products.
 pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked: &[Span]) -> Vec<Product> {
     let mut found: Vec<(Span, Option<usize>, Option<String>)> = Vec::new();
-    let corporate = ByteSet::new(doc.text.len(), [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)));
+    // The byte sets are made when first asked: many articles never ask
+    // some of them (no product noun, no trademark, no name after a
+    // company), and the stops alone cost about 3K instructions an article.
+    let corporate = LazyCell::new(|| {
+        ByteSet::new(doc.text.len(), [Label::OrgHead, Label::OrgSuffix].iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span)))
+    });
     // A name that runs on into a corporate word is a company's ("Zenith
     // Galaxy Partners, LLC"), not a product.
     let runs_into_company = |end: usize| {
@@ -217,7 +224,7 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         }
         false
     };
-    let blocked_set = ByteSet::new(doc.text.len(), blocked.iter().copied());
+    let blocked_set = LazyCell::new(|| ByteSet::new(doc.text.len(), blocked.iter().copied()));
     for m in selected.of(Label::Product) {
         if runs_into_company(m.span.end) {
             continue;
@@ -226,8 +233,10 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         found.push((with_model(doc, m.span, &blocked_set), Some(m.rule), owner));
     }
     let stop_labels = [Label::OrgHead, Label::OrgSuffix, Label::PersonTitle, Label::NotName, Label::Place, Label::GivenName, Label::Org];
-    let stop_spans = stop_labels.iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span));
-    let stops = ByteSet::new(doc.text.len(), stop_spans.chain(blocked.iter().copied()));
+    let stops = LazyCell::new(|| {
+        let stop_spans = stop_labels.iter().flat_map(|l| selected.of(*l).iter().map(|m| m.span));
+        ByteSet::new(doc.text.len(), stop_spans.chain(blocked.iter().copied()))
+    });
     found.extend(before_product_nouns(doc, rules, selected, &stops));
     found.extend(trademarked(doc, rules, selected, &cues_in(&TRADEMARKS, doc.text), &stops));
     for m in selected.of(Label::Org) {
@@ -252,10 +261,12 @@ pub fn resolve(doc: &Document<'_>, rules: &RuleSet, selected: &Selected, blocked
         }
         // "SEC Enforcement Division" goes on into a corporate word, and "Kestrel
         // Mining Coal Zambia" into more capitalized words: a name.
-        let continues = doc.tokens.get(i).is_some_and(|t| {
-            corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
-        });
-        if let Some(end) = end.filter(|_| !continues) {
+        let continues = || {
+            doc.tokens.get(i).is_some_and(|t| {
+                corporate.overlaps(t.span) || (t.shape.is_capitalized() && t.span.start == doc.tokens[i - 1].span.end + 1)
+            })
+        };
+        if let Some(end) = end.filter(|_| !continues()) {
             // Named only here: most companies are followed by no product.
             let owner = rules.rules[m.rule].name.clone().unwrap_or_else(|| doc.str(m.span).to_string());
             found.push((with_model(doc, Span::new(m.span.start, end), &blocked_set), None, Some(owner)));
