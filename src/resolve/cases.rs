@@ -18,7 +18,8 @@ use crate::span::Span;
 use super::courts::Court;
 use super::dates::ResolvedDate;
 use super::parties::{Kind, Parties};
-use super::Selected;
+use super::quotes::words_of;
+use super::{after_spaces, Selected};
 
 /// A side in a legal action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -1081,23 +1082,47 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
     out
 }
 
+/// What introduces the subject of an action.
+const SUBJECT_CUES: [&str; 7] = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
+
+/// By a byte, the subject cues (bit `k` for `SUBJECT_CUES[k]`) whose first
+/// letter it is.
+const SUBJECT_CUES_BY_LETTER: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut k = 0;
+    while k < SUBJECT_CUES.len() {
+        table[SUBJECT_CUES[k].as_bytes()[1] as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+};
+
 /// "over cloud computing patents", "alleging securities fraud": a short
 /// phrase after the trigger.
 fn subject(rest: &str) -> Option<String> {
-    let cues = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
-    // The first cue: every cue starts at a space, and no two at the same
-    // one. The byte after the space rules out most cues before a compare.
+    // The first cue: every cue starts at a space and then a letter, and no
+    // two at the same one. The letter rules out most cues before a compare.
     let bytes = rest.as_bytes();
-    let mut spaces = (0..bytes.len().saturating_sub(1)).filter(|&i| bytes[i] == b' ');
-    let cue_at = |i: usize| cues.iter().find(|c| c.as_bytes()[1] == bytes[i + 1] && rest[i..].starts_with(**c));
-    let (at, cue) = spaces.find_map(|i| cue_at(i).map(|c| (i, *c)))?;
+    let cue_at = |i: usize| {
+        let mut cues = SUBJECT_CUES_BY_LETTER[usize::from(bytes[i])];
+        while cues != 0 {
+            let cue = SUBJECT_CUES[cues.trailing_zeros() as usize];
+            cues &= cues - 1;
+            if rest[i - 1..].starts_with(cue) {
+                return Some(cue);
+            }
+        }
+        None
+    };
+    let (at, cue) = after_spaces(bytes, false).find_map(|i| cue_at(i).map(|c| (i - 1, c)))?;
     let mut phrase = rest.get(at + cue.len()..)?;
     // "accusing the latter of infringing ...": the charge, not the accused.
     if cue == " accusing " {
         phrase = phrase.split_once(" of ").map_or(phrase, |(_, charge)| charge);
     }
-    let end = phrase.find([',', ';', '.', '(']).unwrap_or(phrase.len());
-    let words: Vec<&str> = phrase[..end].split_whitespace().take(8).collect();
+    // Looked for as bytes: a search for the characters decodes each one.
+    let end = phrase.bytes().position(|b| matches!(b, b',' | b';' | b'.' | b'(')).unwrap_or(phrase.len());
+    let words: Vec<&str> = words_of(&phrase[..end]).take(8).collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -1372,6 +1397,35 @@ mod tests {
         ) {
             let gap: String = words.iter().zip(&seps).map(|(w, s)| format!("{w}{s}")).collect();
             prop_assert_eq!(list_gap(&gap), list_gap_unbounded(&gap), "{:?}", gap);
+        }
+    }
+
+    /// `subject` as first written: every space tried against every cue.
+    fn subject_by_spaces(rest: &str) -> Option<String> {
+        let bytes = rest.as_bytes();
+        let mut spaces = (0..bytes.len().saturating_sub(1)).filter(|&i| bytes[i] == b' ');
+        let cue_at = |i: usize| SUBJECT_CUES.iter().find(|c| c.as_bytes()[1] == bytes[i + 1] && rest[i..].starts_with(**c));
+        let (at, cue) = spaces.find_map(|i| cue_at(i).map(|c| (i, *c)))?;
+        let mut phrase = rest.get(at + cue.len()..)?;
+        if cue == " accusing " {
+            phrase = phrase.split_once(" of ").map_or(phrase, |(_, charge)| charge);
+        }
+        let end = phrase.find([',', ';', '.', '(']).unwrap_or(phrase.len());
+        let words: Vec<&str> = phrase[..end].split_whitespace().take(8).collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    }
+
+    proptest! {
+        /// Long contexts, whose cues start on either side of a block's edge.
+        #[test]
+        fn cases_subject_finds_the_first_cue_as_a_walk_of_spaces_does(
+            pieces in proptest::collection::vec(prop_oneof![
+                40 => "( |  |a|of|fo|wit|x|\\.|,|\u{e9}|\t|accused|Over|FOR)",
+                1 => "( over | alleging | for | with | regarding | related to | accusing )",
+            ], 0..120),
+        ) {
+            let rest = pieces.concat();
+            prop_assert_eq!(subject(&rest), subject_by_spaces(&rest), "{:?}", rest);
         }
     }
 

@@ -8,11 +8,10 @@
 use std::cell::LazyCell;
 
 use crate::document::Document;
-use crate::rules::blocks::{BLOCK, Classes};
 use crate::rules::{Label, Match, RuleSet};
 use crate::span::Span;
 
-use super::Selected;
+use super::{after_spaces, Selected};
 
 /// A calendar day (proleptic Gregorian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -430,23 +429,9 @@ const FUTURE_CUES: [&str; 15] = [
 fn is_future(sentence: &str) -> bool {
     // Searched as if in " " + the sentence lower-cased + " ", without
     // making that copy: every cue starts with a space and then a letter, so
-    // only letters that start words are tried, read off the 64-byte blocks'
-    // masks (a byte-by-byte walk for spaces cost most of the search).
+    // only letters that start words are tried.
     let s = sentence.as_bytes();
-    let mut after_space = true;
-    for base in (0..s.len()).step_by(BLOCK) {
-        let classes = Classes::at(s, base);
-        let mut starts = (classes.space << 1 | u64::from(after_space)) & classes.alphanumeric;
-        after_space = classes.space >> 63 == 1;
-        while starts != 0 {
-            let i = base + starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            if starts_future_cue(&s[i..]) {
-                return true;
-            }
-        }
-    }
-    false
+    after_spaces(s, true).any(|i| starts_future_cue(&s[i..]))
 }
 
 /// By a byte, the future cues (bit `k` for `FUTURE_CUES[k]`) whose first

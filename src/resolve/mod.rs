@@ -11,6 +11,7 @@ pub mod quotes;
 
 use std::cmp::Reverse;
 
+use crate::rules::blocks::{BLOCK, Classes};
 use crate::rules::{Label, Match, RuleSet};
 use crate::span::Span;
 
@@ -187,6 +188,30 @@ impl Policy<'_> {
     }
 }
 
+/// The places in `bytes`, in order, of the ASCII letters and digits right
+/// after a space (and of the first byte, when `from_start` counts the start
+/// as a space): where the phrases that resolvers look for in a context
+/// ("will", " over ") may start. Read off the 64-byte blocks' masks, as a
+/// walk of every byte for spaces cost more than the lookups that followed.
+pub(crate) fn after_spaces(bytes: &[u8], from_start: bool) -> impl Iterator<Item = usize> + '_ {
+    let (mut next_block, mut after_space, mut bits) = (0, from_start, 0u64);
+    std::iter::from_fn(move || {
+        while bits == 0 {
+            if next_block >= bytes.len() {
+                return None;
+            }
+            // Bytes past the end read as spaces, which are no letters.
+            let classes = Classes::at(bytes, next_block);
+            bits = (classes.space << 1 | u64::from(after_space)) & classes.alphanumeric;
+            after_space = classes.space >> 63 == 1;
+            next_block += BLOCK;
+        }
+        let i = next_block - BLOCK + bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        Some(i)
+    })
+}
+
 /// One bit per byte of text: the bytes some spans hold. It fills in one
 /// pass over spans in any order, where a `SpanSet` sorts them first, and it
 /// answers for the bytes of a span: an empty span overlaps nothing.
@@ -351,6 +376,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `after_spaces` finds what a walk of every byte finds, in texts
+        /// long enough to cross blocks.
+        #[test]
+        fn after_spaces_finds_the_letters_after_spaces(
+            text in "[ a9_.\t\u{e9}]{0,300}",
+            from_start in proptest::bool::ANY,
+        ) {
+            let bytes = text.as_bytes();
+            let walked: Vec<usize> = (0..bytes.len())
+                .filter(|&i| bytes[i].is_ascii_alphanumeric() && if i == 0 { from_start } else { bytes[i - 1] == b' ' })
+                .collect();
+            proptest::prop_assert_eq!(after_spaces(bytes, from_start).collect::<Vec<_>>(), walked);
+        }
+
         /// A `ByteSet` tells what the `SpanSet` it replaces tells of every
         /// non-empty span: spans short and long, across word boundaries,
         /// nested, empty, past the end of all others.

@@ -562,8 +562,9 @@ fn is_quotation(doc: &Document<'_>, span: Span, speech: &SpanSet) -> bool {
 }
 
 /// The words of `text` as `split_whitespace` finds them, reading ASCII a
-/// byte at a time where `split_whitespace` decodes every character.
-fn words_of(text: &str) -> impl Iterator<Item = &str> {
+/// byte at a time where `split_whitespace` decodes every character (the
+/// quotes' short runs and the cases' subjects).
+pub(super) fn words_of(text: &str) -> impl Iterator<Item = &str> {
     let mut at = 0;
     // Moves `at` past the characters whose whitespace-ness is `space`.
     let mut skip = move |space: bool| {
