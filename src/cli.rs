@@ -251,10 +251,14 @@ fn extract(args: ExtractArgs) -> Status {
     // Worker threads render; the writer writes in input order. An error
     // record goes to stdout in JSON formats and to stderr in the others.
     let render = |x: pipeline::Extracted| match (format, x) {
-        (OutputFormat::Jsonl | OutputFormat::Text, x) => Rendered::Out(pipeline::json(&x, pretty) + "\n"),
-        (_, Err(e)) => Rendered::Err(pipeline::json(&Err(e), false)),
-        (OutputFormat::Tsv, Ok((_, r))) => Rendered::Out(export::tsv(&r)),
-        (OutputFormat::Conll, Ok((a, r))) => Rendered::Out(export::conll(extractor, &a, &r)),
+        (OutputFormat::Jsonl | OutputFormat::Text, x) => {
+            let mut line = pipeline::json(&x, pretty);
+            line.push(b'\n');
+            Rendered::Out(line)
+        }
+        (_, Err(e)) => Rendered::Err(pipeline::error_json(&e, false)),
+        (OutputFormat::Tsv, Ok((_, r))) => Rendered::Out(export::tsv(&r).into_bytes()),
+        (OutputFormat::Conll, Ok((a, r))) => Rendered::Out(export::conll(extractor, &a, &r).into_bytes()),
         (OutputFormat::Brat, Ok((a, r))) => {
             let (txt, ann) = export::brat(&r, &a);
             Rendered::Brat(a.id, txt, ann)
@@ -264,7 +268,7 @@ fn extract(args: ExtractArgs) -> Status {
     let result = pipeline::run(extractor, reader, threads(&args.common), render, |rendered, done| {
         progress.advance(done);
         match rendered {
-            Rendered::Out(text) => out.write_all(text.as_bytes())?,
+            Rendered::Out(bytes) => out.write_all(&bytes)?,
             Rendered::Err(line) => eprintln!("{line}"),
             Rendered::Brat(id, txt, ann) => {
                 let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
@@ -290,7 +294,7 @@ fn extract(args: ExtractArgs) -> Status {
 /// One article rendered for the writer.
 enum Rendered {
     /// Bytes for stdout, newline included.
-    Out(String),
+    Out(Vec<u8>),
     /// An error record's JSON line, for stderr.
     Err(String),
     /// brat: the id, the .txt and the .ann content.
@@ -399,7 +403,7 @@ fn render(args: RenderArgs) -> Status {
     let run = pipeline::run(extractor, reader, threads(&args.common), |x| x, |x, _| {
         match x {
             Ok(item) => items.push(item),
-            Err(e) => eprintln!("{}", pipeline::json(&Err(e), false)),
+            Err(e) => eprintln!("{}", pipeline::error_json(&e, false)),
         }
         Ok(())
     });
@@ -421,7 +425,7 @@ fn evaluate(args: EvalArgs) -> Status {
     let reader = Reader::new(&args.input, StdinFormat::JsonLines, args.common.max_bytes);
     let mut predicted = Vec::new();
     let run = pipeline::run(extractor, reader, threads(&args.common), |x| pipeline::json(&x, false), |line, _| {
-        predicted.push(serde_json::from_str(&line).map_err(io::Error::other)?);
+        predicted.push(serde_json::from_slice(&line).map_err(io::Error::other)?);
         Ok(())
     });
     if let Err(e) = run {
