@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 
 use crate::hash::BuildKeys;
+use crate::rules::blocks::Blocks;
 use crate::segment::Cut;
 use crate::span::Span;
 
@@ -120,14 +121,17 @@ pub struct Document<'t> {
     pub sentences: Vec<Span>,
     /// Tokens in text order, whitespace left out.
     pub tokens: Vec<Token>,
+    /// The text's 64-byte blocks, classified once for the walks over it.
+    pub(crate) blocks: Blocks,
 }
 
 impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
     pub fn new(text: &'t str, abbreviations: &Abbreviations) -> Document<'t> {
-        let (mut tokens, starts) = tokenize(text, abbreviations);
+        let blocks = Blocks::of(text.as_bytes());
+        let (mut tokens, starts) = tokenize(text, &blocks, abbreviations);
         let (sentences, paragraphs) = sentences_and_paragraphs(text, &mut tokens, &starts, abbreviations);
-        Document { text, paragraphs, sentences, tokens }
+        Document { text, paragraphs, sentences, tokens, blocks }
     }
 
     /// The text of a span ("" when it cannot be sliced).
@@ -287,12 +291,12 @@ fn shape_of_other(word: &str) -> Shape {
 
 /// The tokens of `text`, and the byte offsets where sentence pieces start
 /// (after the first), which the same walk finds.
-fn tokenize(text: &str, abbreviations: &Abbreviations) -> (Vec<Token>, Vec<usize>) {
+fn tokenize(text: &str, blocks: &Blocks, abbreviations: &Abbreviations) -> (Vec<Token>, Vec<usize>) {
     // News copy has a token every five and a half bytes or so: reserving a
     // little more than that saves the copies of a growing vector.
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
-    let starts = crate::segment::words_and_sentences(text, #[inline(always)] |cut| {
+    let starts = crate::segment::words_and_sentences(text, blocks, #[inline(always)] |cut| {
         let Cut::Piece(start, end) = cut else {
             out.clear();
             return;

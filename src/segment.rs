@@ -12,7 +12,7 @@
 //! cut again by the crate. Property tests check that both give the same
 //! boundaries.
 
-use crate::rules::blocks::{Classes, BLOCK};
+use crate::rules::blocks::{Blocks, BLOCK};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A character's sentence break class (UAX #29, table 4), for the
@@ -331,9 +331,10 @@ pub enum Cut {
 /// character it has no class for: the pieces are then cut again by the
 /// crate, after a `Cut::Restart`. (A text of such characters is not news
 /// copy, and the fast walk's part of its time is small beside the crate's.)
-pub fn words_and_sentences(text: &str, mut cut: impl FnMut(Cut)) -> Vec<usize> {
+/// `blocks` are those of `text`.
+pub(crate) fn words_and_sentences(text: &str, blocks: &Blocks, mut cut: impl FnMut(Cut)) -> Vec<usize> {
     let mut bounds = SentenceBounds::new(text);
-    if walk(text, &mut cut, |k| bounds.stop(k)) {
+    if walk(text, blocks, &mut cut, |k| bounds.stop(k)) {
         return bounds.starts;
     }
     cut(Cut::Restart);
@@ -388,9 +389,9 @@ const BYTES: [Byte; 256] = {
 /// character that can end a sentence and is not inside a word. False when
 /// it stopped at a character without a word class (every character with
 /// one has a sentence class too, tested).
-fn walk(text: &str, cut: &mut impl FnMut(Cut), mut stop: impl FnMut(usize)) -> bool {
+fn walk(text: &str, blocks: &Blocks, cut: &mut impl FnMut(Cut), mut stop: impl FnMut(usize)) -> bool {
     let bytes = text.as_bytes();
-    let mut runs = AlnumBlocks::new(bytes);
+    let mut runs = AlnumBlocks::new(bytes, blocks);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let start = i;
@@ -473,12 +474,13 @@ fn word_end(text: &str, runs: &mut AlnumBlocks<'_>, mut i: usize) -> usize {
 }
 
 /// The letters and digits of the 64-byte block of the text the walk is in,
-/// classified by the phrase and regex scans' classifier: a run of them then
-/// ends at a `trailing_zeros`. Reading a word's bytes eight at a time cost
-/// about 34 instructions a word; news copy has ten or so words a block, and
-/// each block is classified once, as the walk only goes forward.
+/// read off the document's [`Blocks`]: a run of them then ends at a
+/// `trailing_zeros`. Reading a word's bytes eight at a time cost about 34
+/// instructions a word; news copy has ten or so words a block, and each
+/// block is read once, as the walk only goes forward.
 struct AlnumBlocks<'t> {
     bytes: &'t [u8],
+    blocks: &'t Blocks,
     /// Where the block starts, a multiple of [`BLOCK`].
     start: usize,
     /// Its ASCII letters and digits, byte `start + k` as bit `k`.
@@ -486,8 +488,8 @@ struct AlnumBlocks<'t> {
 }
 
 impl<'t> AlnumBlocks<'t> {
-    fn new(bytes: &'t [u8]) -> AlnumBlocks<'t> {
-        AlnumBlocks { bytes, start: 0, alphanumeric: Classes::at(bytes, 0).alphanumeric }
+    fn new(bytes: &'t [u8], blocks: &'t Blocks) -> AlnumBlocks<'t> {
+        AlnumBlocks { bytes, blocks, start: 0, alphanumeric: blocks.aligned(0).alphanumeric }
     }
 
     /// The end of the run of ASCII letters and digits at byte `i`, at or
@@ -500,7 +502,7 @@ impl<'t> AlnumBlocks<'t> {
                     return i;
                 }
                 self.start = i - i % BLOCK;
-                self.alphanumeric = Classes::at(self.bytes, self.start).alphanumeric;
+                self.alphanumeric = self.blocks.aligned(self.start).alphanumeric;
             }
             // The bits shifted in above the block's end are zeros, which
             // end the run there.
@@ -519,7 +521,7 @@ mod tests {
 
     /// The sentence pieces `words_and_sentences` cuts.
     fn sentence_pieces(text: &str) -> Vec<(usize, usize)> {
-        let starts = words_and_sentences(text, |_| {});
+        let starts = words_and_sentences(text, &Blocks::of(text.as_bytes()), |_| {});
         let ends = starts.iter().copied().chain((!text.is_empty()).then_some(text.len()));
         std::iter::once(0).chain(starts.iter().copied()).zip(ends).collect()
     }
@@ -549,7 +551,7 @@ mod tests {
     /// left out.
     fn word_starts(text: &str) -> Vec<(usize, &str)> {
         let mut out = Vec::new();
-        words_and_sentences(text, |cut| match cut {
+        words_and_sentences(text, &Blocks::of(text.as_bytes()), |cut| match cut {
             Cut::Piece(i, end) => out.push((i, &text[i..end])),
             Cut::Restart => out.clear(),
         });
@@ -640,7 +642,8 @@ mod tests {
             let bytes = text.as_bytes();
             let mut at: Vec<usize> = at.drain(..).map(|i| i.index(bytes.len() + 1)).collect();
             at.sort_unstable();
-            let mut runs = AlnumBlocks::new(bytes);
+            let blocks = Blocks::of(bytes);
+            let mut runs = AlnumBlocks::new(bytes, &blocks);
             for i in at {
                 let plain = i + bytes[i..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
                 prop_assert_eq!(runs.run_end(i), plain, "at {}", i);

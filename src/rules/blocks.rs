@@ -99,6 +99,50 @@ impl Classes {
     }
 }
 
+/// A whole text's [`Classes`], block `k` describing bytes `64 k..64 k + 64`:
+/// classified once, in [`crate::document::Document::new`], for the
+/// segmenter, the phrase walk and the regex scan, which each classified
+/// every block again. The lower-cased copy has the same classes, as ASCII
+/// lower-casing turns letters into letters only.
+#[derive(Debug, Default)]
+pub(crate) struct Blocks(Vec<Classes>);
+
+impl Blocks {
+    /// Bytes past the text's end: spaces.
+    const PAST_END: Classes = Classes { alphanumeric: 0, underscore: 0, space: u64::MAX, ascii: u64::MAX };
+
+    /// The classes of every block of `bytes`.
+    pub fn of(bytes: &[u8]) -> Blocks {
+        Blocks((0..bytes.len()).step_by(BLOCK).map(|at| Classes::at(bytes, at)).collect())
+    }
+
+    /// [`Classes::at`] for the block that starts at `at`, a multiple of
+    /// [`BLOCK`].
+    #[inline]
+    pub fn aligned(&self, at: usize) -> Classes {
+        self.0.get(at / BLOCK).copied().unwrap_or(Blocks::PAST_END)
+    }
+
+    /// [`Classes::at`] for the block that starts at `at`, anywhere: the two
+    /// blocks it straddles, shifted together.
+    #[inline]
+    pub fn at(&self, at: usize) -> Classes {
+        let shift = at % BLOCK;
+        let low = self.aligned(at - shift);
+        if shift == 0 {
+            return low;
+        }
+        let high = self.aligned(at - shift + BLOCK);
+        let join = |low: u64, high: u64| low >> shift | high << (BLOCK - shift);
+        Classes {
+            alphanumeric: join(low.alphanumeric, high.alphanumeric),
+            underscore: join(low.underscore, high.underscore),
+            space: join(low.space, high.space),
+            ascii: join(low.ascii, high.ascii),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +168,25 @@ mod tests {
             let mut padded = [b' '; BLOCK];
             padded[..bytes.len()].copy_from_slice(&bytes);
             prop_assert_eq!(Classes::at(&bytes, 0), Classes::by_byte(&padded));
+        }
+
+        /// A text's blocks, classified once, are those [`Classes::at`]
+        /// classifies at every offset, aligned or not, up to a block past
+        /// the end.
+        #[test]
+        fn blocks_of_a_text_agree_with_classes_at(
+            bytes in proptest::collection::vec(prop_oneof![
+                Just(b' '), Just(b'_'), Just(b'a'), Just(b'Z'), Just(b'7'), Just(b'.'), Just(0xc3), any::<u8>(),
+            ], 0..300),
+        ) {
+            let blocks = Blocks::of(&bytes);
+            for at in 0..bytes.len() + BLOCK {
+                let padded: Vec<u8> = bytes.iter().copied().chain(std::iter::repeat(b' ')).take(at + BLOCK).collect();
+                prop_assert_eq!(blocks.at(at), Classes::at(&padded, at), "at {}", at);
+                if at % BLOCK == 0 {
+                    prop_assert_eq!(blocks.aligned(at), Classes::at(&padded, at), "aligned at {}", at);
+                }
+            }
         }
     }
 }

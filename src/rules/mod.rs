@@ -269,9 +269,9 @@ impl RuleSet {
                 out.push(Match { rule: self.token_rules[p], span, groups: Vec::new() });
             }
         }
-        self.phrases.find(text, &ascii_lower, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
+        self.phrases.find(text, &ascii_lower, &doc.blocks, |rule, span| out.push(Match { rule, span, groups: Vec::new() }));
         let regexes: Vec<&RuleRegex> = self.regex_rules.iter().filter_map(|&i| self.rules[i].regex.as_deref()).collect();
-        self.regex_scan.find(&regexes, text, |slot, groups| {
+        self.regex_scan.find(&regexes, text, &doc.blocks, |slot, groups| {
             let index = self.regex_rules[slot];
             let span = match self.rules[index].span_group {
                 Some(g) => groups.get(g).copied().flatten(),

@@ -20,7 +20,7 @@
 
 use std::borrow::Cow;
 
-use super::blocks::{BLOCK, Classes};
+use super::blocks::{BLOCK, Blocks, Classes};
 use crate::span::Span;
 
 /// A phrase, the rule it belongs to, and whether it ignores ASCII case.
@@ -336,23 +336,23 @@ impl PhraseTable {
     /// Calls `found(rule, span)` for every phrase on word boundaries in
     /// `text`; `lower` is `text` ASCII lower-cased. That keeps every byte
     /// offset and every non-ASCII character, so words are read and looked
-    /// up in it.
-    pub fn find(&self, text: &str, lower: &str, mut found: impl FnMut(usize, Span)) {
+    /// up in it. `blocks` are those of `text`, and so of `lower`.
+    pub(crate) fn find(&self, text: &str, lower: &str, blocks: &Blocks, mut found: impl FnMut(usize, Span)) {
         let bytes = lower.as_bytes();
         // A block's words that may begin phrases, as their start and lists:
         // at most one a byte. Set up once per text, not per block.
         let none = [List::NONE; 2];
         let mut begun = [(0, &none); BLOCK];
         let mut i = 0;
-        // The text is classified 64 bytes at a time, the block starting
-        // where the last one's words ran out; each word is then found with
-        // a few bit operations. The block's words are walked and looked up
+        // The text is read 64 bytes at a time, the block starting where
+        // the last one's words ran out; each word is then found with a few
+        // bit operations. The block's words are walked and looked up
         // first, those found kept when the text there may begin one of
         // their phrases, then the phrases of those kept are matched: apart, the
         // walk keeps its state in registers, which matching and reporting
         // spilled to the stack for every word when done in the walk.
         while i < bytes.len() {
-            let block = Classes::at(bytes, i);
+            let block = blocks.at(i);
             let base = i;
             let mut n = 0;
             while let Some(start) = next_word(&block, i - base) {
@@ -833,7 +833,7 @@ mod tests {
 
     fn spans(table: &PhraseTable, text: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
-        table.find(text, &text.to_ascii_lowercase(), |rule, span| out.push((rule, span.text(text).to_string())));
+        table.find(text, &text.to_ascii_lowercase(), &Blocks::of(text.as_bytes()), |rule, span| out.push((rule, span.text(text).to_string())));
         out
     }
 
@@ -911,7 +911,7 @@ mod tests {
     fn table_finds(phrases: &[(String, usize, bool)], text: &str) -> Vec<(usize, usize, usize)> {
         let mut found = Vec::new();
         let table = PhraseTable::new(phrases.iter().map(|(p, r, f)| (Cow::Borrowed(p.as_str()), *r, *f)));
-        table.find(text, &text.to_ascii_lowercase(), |rule, span| found.push((rule, span.start, span.end)));
+        table.find(text, &text.to_ascii_lowercase(), &Blocks::of(text.as_bytes()), |rule, span| found.push((rule, span.start, span.end)));
         found.sort();
         found
     }

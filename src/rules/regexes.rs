@@ -32,7 +32,7 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::{self, Class, Hir, HirKind, Repetition};
 
-use super::blocks::{BLOCK, Classes};
+use super::blocks::{BLOCK, Blocks};
 use super::phrases::head;
 use crate::hash::BuildKeys;
 use crate::span::Span;
@@ -256,8 +256,9 @@ impl RegexScan {
 
     /// Calls `found(i, groups)` for every match of `regexes[i]` (the list
     /// given to `new`) in `text`, regex by regex, each in text order, with
-    /// the span of every capture group by group index.
-    pub fn find(&self, regexes: &[&RuleRegex], text: &str, mut found: impl FnMut(usize, Vec<Option<Span>>)) {
+    /// the span of every capture group by group index. `blocks` are those
+    /// of `text`.
+    pub(crate) fn find(&self, regexes: &[&RuleRegex], text: &str, blocks: &Blocks, mut found: impl FnMut(usize, Vec<Option<Span>>)) {
         // Candidates are tried as the walk meets them, so nothing per
         // candidate is kept: only the matches, which are reported anyway.
         let mut scratch = self.scratch.get();
@@ -266,7 +267,7 @@ impl RegexScan {
             t.next = 0;
             t.holds_part = false;
         });
-        self.each_candidate(text, |i, start| tries[i].try_at(regexes[i], text, start));
+        self.each_candidate(text, blocks, |i, start| tries[i].try_at(regexes[i], text, start));
         for (i, (r, tries)) in regexes.iter().zip(tries.iter_mut()).enumerate() {
             if r.anchored.is_some() {
                 tries.matches.drain(..).for_each(|groups| found(i, groups));
@@ -286,7 +287,7 @@ impl RegexScan {
 
     /// Calls `found(i, start)` at each word boundary where a literal of
     /// regex `i` begins, in text order (a place may come more than once).
-    fn each_candidate(&self, text: &str, mut found: impl FnMut(usize, usize)) {
+    fn each_candidate(&self, text: &str, blocks: &Blocks, mut found: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
         // A word boundary is where the mask of word bytes changes; most
         // literals begin with a word byte, so the starts of words are nearly
@@ -294,7 +295,7 @@ impl RegexScan {
         // boundary, unpredictably, and that cost more than the work.
         let mut word_before = 0;
         for base in (0..bytes.len()).step_by(BLOCK) {
-            let classes = Classes::at(bytes, base);
+            let classes = blocks.aligned(base);
             let words = classes.alphanumeric | classes.underscore;
             let boundaries = words ^ (words << 1 | word_before);
             word_before = words >> 63;
@@ -1119,7 +1120,7 @@ mod tests {
     /// What `scan` of `regexes` finds in `text`.
     fn scanned(scan: &RegexScan, regexes: &[&RuleRegex], text: &str) -> Vec<(usize, Vec<Option<Span>>)> {
         let mut scanned = Vec::new();
-        scan.find(regexes, text, |i, groups| scanned.push((i, groups)));
+        scan.find(regexes, text, &Blocks::of(text.as_bytes()), |i, groups| scanned.push((i, groups)));
         scanned
     }
 
