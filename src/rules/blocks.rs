@@ -1,7 +1,10 @@
 //! Text classified 64 bytes at a time into bit masks, one bit a byte (byte
 //! `i` of a block is bit `i`), for the walks that look for word starts and
-//! ends: the phrase lookup, the regex candidate scan, the segmenter's word
-//! ends and the party keys' test for plain words. Testing byte by byte
+//! ends. An article's blocks are classified once, as [`Blocks`], for the
+//! phrase lookup, the regex candidate scan and the segmenter's word ends;
+//! [`Classes::at`] classifies a block anywhere for the other users: the
+//! party names' and keys' tests for plain words and `resolve::after_spaces`
+//! (the dates' future cues, the cases' subjects). Testing byte by byte
 //! branched at every word boundary, unpredictably, and cost more than the
 //! work that followed. On x86_64 a block is read sixteen bytes at a time
 //! with SSE2, which every x86_64 processor has; elsewhere byte by byte.
