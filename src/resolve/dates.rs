@@ -519,10 +519,16 @@ fn parse_year(s: &str, reference: Option<Day>) -> Option<i32> {
         len += 1;
         n = n.wrapping_mul(10).wrapping_add(i32::from(d - b'0'));
     }
-    match len {
+    year_of(n, len, reference)
+}
+
+/// The year that `digits` digits of value `n` name: four as they are, two
+/// in the reference date's century ('23 is 2023 unless that is far in the
+/// reference date's future), any other count none.
+fn year_of(n: i32, digits: usize, reference: Option<Day>) -> Option<i32> {
+    match digits {
         4 => Some(n),
         2 => {
-            // '23 is 2023 unless that is far in the reference date's future.
             let century = reference.map_or(2000, |r| r.y / 100 * 100);
             let y = century + n;
             Some(if reference.is_some_and(|r| y > r.y + 10) { y - 100 } else { y })
@@ -619,15 +625,7 @@ mod tests {
         fn dates_years_are_read_as_from_a_copy_of_their_digits(s in "[0-9'\u{2019}a ]{0,14}", r in proptest::option::of(1900i32..2100)) {
             let reference = r.and_then(|y| Day::new(y, 6, 1));
             let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-            let copied = digits.parse::<i32>().ok().and_then(|n| match digits.len() {
-                4 => Some(n),
-                2 => {
-                    let century = reference.map_or(2000, |r| r.y / 100 * 100);
-                    let y = century + n;
-                    Some(if reference.is_some_and(|r| y > r.y + 10) { y - 100 } else { y })
-                }
-                _ => None,
-            });
+            let copied = digits.parse::<i32>().ok().and_then(|n| year_of(n, digits.len(), reference));
             prop_assert_eq!(parse_year(&s, reference), copied);
         }
     }
