@@ -19,7 +19,7 @@ use super::courts::Court;
 use super::dates::ResolvedDate;
 use super::parties::{Kind, Parties};
 use super::quotes::words_of;
-use super::{after_spaces, Selected};
+use super::{after_spaces, cues_by_letter, Selected};
 
 /// A side in a legal action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -1085,17 +1085,8 @@ fn list_before_with(doc: &Document<'_>, parties: &Parties, region: Span, co_plai
 /// What introduces the subject of an action.
 const SUBJECT_CUES: [&str; 7] = [" over ", " alleging ", " for ", " with ", " regarding ", " related to ", " accusing "];
 
-/// By a byte, the subject cues (bit `k` for `SUBJECT_CUES[k]`) whose first
-/// letter it is.
-const SUBJECT_CUES_BY_LETTER: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut k = 0;
-    while k < SUBJECT_CUES.len() {
-        table[SUBJECT_CUES[k].as_bytes()[1] as usize] |= 1 << k;
-        k += 1;
-    }
-    table
-};
+/// By a byte, the subject cues whose first letter it is.
+const SUBJECT_CUES_BY_LETTER: [u16; 256] = cues_by_letter(&SUBJECT_CUES, false);
 
 /// "over cloud computing patents", "alleging securities fraud": a short
 /// phrase after the trigger.

@@ -11,7 +11,7 @@ use crate::document::Document;
 use crate::rules::{Label, Match, RuleSet};
 use crate::span::Span;
 
-use super::{after_spaces, Selected};
+use super::{after_spaces, cues_by_letter, Selected};
 
 /// A calendar day (proleptic Gregorian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -434,19 +434,9 @@ fn is_future(sentence: &str) -> bool {
     after_spaces(s, true).any(|i| starts_future_cue(&s[i..]))
 }
 
-/// By a byte, the future cues (bit `k` for `FUTURE_CUES[k]`) whose first
-/// letter it is in either case: most words start with none.
-const FUTURE_CUES_BY_FIRST: [u16; 256] = {
-    let mut table = [0; 256];
-    let mut k = 0;
-    while k < FUTURE_CUES.len() {
-        let first = FUTURE_CUES[k].as_bytes()[1];
-        table[first.to_ascii_lowercase() as usize] |= 1 << k;
-        table[first.to_ascii_uppercase() as usize] |= 1 << k;
-        k += 1;
-    }
-    table
-};
+/// By a byte, the future cues whose first letter it is in either case:
+/// most words start with none.
+const FUTURE_CUES_BY_FIRST: [u16; 256] = cues_by_letter(&FUTURE_CUES, true);
 
 /// The first four bytes of each future cue after its space, as
 /// `lower_head` reads a word's: every cue has that many, and words that

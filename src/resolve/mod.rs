@@ -212,6 +212,26 @@ pub(crate) fn after_spaces(bytes: &[u8], from_start: bool) -> impl Iterator<Item
     })
 }
 
+/// By a byte, the cues (bit `k` for `cues[k]`, at most 16) whose letter
+/// after their leading space it is, in that case or, with `either_case`,
+/// in both: a lookup at a letter from [`after_spaces`] turns away most
+/// words before any cue is compared.
+pub(crate) const fn cues_by_letter(cues: &[&str], either_case: bool) -> [u16; 256] {
+    let mut table = [0; 256];
+    let mut k = 0;
+    while k < cues.len() {
+        let letter = cues[k].as_bytes()[1];
+        if either_case {
+            table[letter.to_ascii_lowercase() as usize] |= 1 << k;
+            table[letter.to_ascii_uppercase() as usize] |= 1 << k;
+        } else {
+            table[letter as usize] |= 1 << k;
+        }
+        k += 1;
+    }
+    table
+}
+
 /// One bit per byte of text: the bytes some spans hold. It fills in one
 /// pass over spans in any order, where a `SpanSet` sorts them first, and it
 /// answers for the bytes of a span: an empty span overlaps nothing.
